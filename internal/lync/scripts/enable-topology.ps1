@@ -1,0 +1,6 @@
+{{template "begin" .}}
+    $step = 'enable topology'
+    Enable-CsTopology
+{{- template "relations" .}}
+    $r = [ordered]@{ ok = $true; relations = $relations }
+{{- template "end" .}}

@@ -1,0 +1,7 @@
+{{template "begin" .}}
+    foreach ($p in $in.pools) {
+        $step = 'Invoke-CsBackupServiceSync -PoolFqdn ' + $p
+        Invoke-CsBackupServiceSync -PoolFqdn $p
+    }
+    $r = [ordered]@{ ok = $true }
+{{- template "end" .}}

@@ -1,0 +1,43 @@
+{{template "begin" .}}
+    $step = 'read topology'
+    $xml = (Get-CsTopology -AsXml).ToString()
+    $step = 'read pools'
+    $all = @(Get-CsPool)
+    $step = 'read pool state'
+    $pools = @($in.pools | ForEach-Object {
+        $p = [string]$_
+        $pool = $null
+        foreach ($candidate in $all) {
+            if ([string]$candidate.{{.P.PoolFqdn}} -eq $p) { $pool = $candidate }
+        }
+        $computers = @($pool.{{.P.PoolComputers}} | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
+        $services = @($computers | ForEach-Object {
+            $c = $_
+            $serviceStatus = ''
+            $serviceError = ''
+            try {
+                $serviceStatus = (Get-CsWindowsService -Name 'LYNCBACKUP' -ComputerName $c).{{.P.ServiceStatus}}.ToString()
+            } catch {
+                if ($_.CategoryInfo.Category.ToString() -eq 'ObjectNotFound') { $serviceStatus = 'NotInstalled' } else { $serviceError = $_.Exception.Message }
+            }
+            [ordered]@{ computer = $c; status = $serviceStatus; error = $serviceError }
+        })
+{{- template "relation" .}}
+        $readStatus = ($null -ne $pool) -and ($backupPool -ne '')
+{{- template "backupStatus" .}}
+        [ordered]@{
+            poolFqdn = $p
+            exists = ($null -ne $pool)
+            fqdn = [string]$pool.{{.P.PoolFqdn}}
+            site = [string]$pool.{{.P.PoolSite}}
+            computers = $computers
+            services = $services
+            backupPoolFqdn = $backupPool
+            relationError = $relationError
+            statusRead = $readStatus
+            modules = $modules
+            statusError = $statusError
+        }
+    })
+    $r = [ordered]@{ ok = $true; topology = $xml; pools = $pools }
+{{- template "end" .}}
