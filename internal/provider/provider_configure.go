@@ -1,0 +1,154 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/lyncdr/terraform-provider-lync/internal/lync"
+	"github.com/lyncdr/terraform-provider-lync/internal/pairing"
+	"github.com/lyncdr/terraform-provider-lync/internal/winrm"
+)
+
+// providerData is what the provider hands to its resources.
+type providerData struct {
+	lync    *lync.Client
+	options pairing.Options
+	// unknown lists provider arguments that were unknown at plan time; lync
+	// is nil then.
+	unknown []string
+}
+
+// workflow returns the pairing workflow for one Terraform operation, with its
+// progress logged through that operation's context. It returns an error
+// diagnostic when the provider could not be configured because some of its
+// arguments were not known yet. Topology edits stay serialized across
+// workflows: the lock lives in the lync layer.
+func (d *providerData) workflow(ctx context.Context) (*pairing.Workflow, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d == nil || d.lync == nil {
+		detail := "The provider has no connection settings."
+		if d != nil && len(d.unknown) > 0 {
+			detail = "These provider arguments depend on values that are not known yet: " + strings.Join(d.unknown, ", ") +
+				". Apply the resources they depend on first (terraform apply -target=...), then apply again."
+		}
+		diags.AddError("Lync Provider Not Configured", detail)
+		return nil, diags
+	}
+	o := d.options
+	o.Progress = func(e pairing.Event) { logProgress(ctx, e) }
+	return pairing.New(d.lync, o), diags
+}
+
+func (p *lyncProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if unknown := m.unknownAttributes(); len(unknown) > 0 {
+		// Planning can go on without a connection: resources check their
+		// preconditions again before changing anything.
+		tflog.Info(ctx, "provider arguments unknown at plan time; deferring the connection", map[string]any{"unknown": unknown})
+		data := &providerData{unknown: unknown}
+		resp.ResourceData = data
+		resp.DataSourceData = data
+		return
+	}
+	s, diags := m.resolve(ctx, os.Getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "password")
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, s.Password)
+
+	client, err := winrm.New(winrm.Config{
+		Port:                 s.Port,
+		HTTPS:                s.HTTPS,
+		CACertPEM:            s.CACertPEM,
+		Insecure:             s.Insecure,
+		Username:             s.Username,
+		Password:             s.Password,
+		ConnectTimeout:       s.ConnectTimeout,
+		OperationTimeout:     s.OperationTimeout,
+		MaxConcurrentPerHost: s.MaxConcurrentOperations,
+		Addresses:            s.HostAddresses,
+		Log:                  transportLogger(s.Password),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid WinRM Configuration", err.Error())
+		return
+	}
+	data := &providerData{
+		lync: lync.New(runnerAdapter{client}, lync.Options{
+			Module:           s.ModuleName,
+			BootstrapperPath: s.BootstrapperPath,
+		}),
+		options: pairing.Options{
+			ManagementHost:    s.Host,
+			ServerParallelism: s.ServerParallelism,
+			PollInterval:      s.StatusPollInterval,
+			MaxPollInterval:   8 * s.StatusPollInterval,
+		},
+	}
+	tflog.Debug(ctx, "configured Lync provider", map[string]any{
+		"host": s.Host, "port": s.Port, "https": s.HTTPS, "module_name": s.ModuleName,
+		"server_parallelism": s.ServerParallelism, "host_addresses": len(s.HostAddresses),
+	})
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+// runnerAdapter lets the lync layer run scripts over the WinRM client.
+type runnerAdapter struct{ c *winrm.Client }
+
+func (a runnerAdapter) Run(ctx context.Context, host, script string) (string, string, int, error) {
+	res, err := a.c.Run(ctx, host, script)
+	if err != nil {
+		return "", "", 0, err
+	}
+	return res.Stdout, res.Stderr, res.ExitCode, nil
+}
+
+// transportLogger sends the transport's log lines to tflog, with the password
+// masked should it ever appear in a message.
+func transportLogger(password string) winrm.Logger {
+	return func(ctx context.Context, level winrm.Level, msg string, fields map[string]any) {
+		if password != "" {
+			ctx = tflog.MaskLogStrings(ctx, password)
+		}
+		switch level {
+		case winrm.LevelTrace:
+			tflog.Trace(ctx, msg, fields)
+		case winrm.LevelDebug:
+			tflog.Debug(ctx, msg, fields)
+		case winrm.LevelWarn:
+			tflog.Warn(ctx, msg, fields)
+		default:
+			tflog.Info(ctx, msg, fields)
+		}
+	}
+}
+
+// logProgress logs the workflow's progress, so that TF_LOG=INFO shows each
+// step of a long apply. Warnings (pairings Microsoft does not support) are
+// logged as such.
+func logProgress(ctx context.Context, e pairing.Event) {
+	if warning, _ := e.Fields["warning"].(bool); warning {
+		tflog.Warn(ctx, e.Message, map[string]any{"step": e.Step, "host": e.Host})
+		return
+	}
+	fields := map[string]any{"step": e.Step}
+	if e.Host != "" {
+		fields["host"] = e.Host
+	}
+	for k, v := range e.Fields {
+		fields[k] = v
+	}
+	tflog.Info(ctx, e.Message, fields)
+}
