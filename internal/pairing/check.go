@@ -98,6 +98,9 @@ func (w *Workflow) precondition(err error) error {
 	}
 	host := w.o.ManagementHost
 	p := &PreconditionError{Pool: te.Pool, Err: err}
+	if te.Kind == topology.ErrAlreadyPaired {
+		p.Partner = te.Other
+	}
 	switch te.Kind {
 	case topology.ErrMalformed:
 		p.Summary = "Unreadable Topology"

@@ -62,6 +62,14 @@ func (r *poolPairResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.FrontEndServers = types.ListUnknown(frontEndServerType)
 		plan.BackupStatus = types.ListUnknown(backupDirectionType)
 	}
+	replaced := !strings.EqualFold(plan.PoolFqdn.ValueString(), state.PoolFqdn.ValueString()) ||
+		!strings.EqualFold(plan.BackupPoolFqdn.ValueString(), state.BackupPoolFqdn.ValueString())
+	if replaced && r.data != nil {
+		// The create half of this replacement is planned next, without
+		// prior state; see providerData.replacing.
+		r.data.replacing.Store(strings.ToLower(state.PoolFqdn.ValueString()), strings.ToLower(state.BackupPoolFqdn.ValueString()))
+		r.data.replacing.Store(strings.ToLower(state.BackupPoolFqdn.ValueString()), strings.ToLower(state.PoolFqdn.ValueString()))
+	}
 	if notConverged {
 		tflog.Info(ctx, "pool pair is not converged; planning an in-place update that restores it", map[string]any{
 			"pool_fqdn": state.PoolFqdn.ValueString(), "backup_pool_fqdn": state.BackupPoolFqdn.ValueString(),
@@ -115,6 +123,14 @@ func (r *poolPairResource) checkAtPlan(ctx context.Context, plan poolPairModel, 
 		return
 	}
 	var pre *pairing.PreconditionError
+	if errors.As(err, &pre) && pre.Partner != "" {
+		if partner, ok := r.data.replacing.Load(strings.ToLower(pre.Pool)); ok && partner == strings.ToLower(pre.Partner) {
+			tflog.Info(ctx, "the pairing this plan replaces is removed before the new one is created", map[string]any{
+				"pool_fqdn": pre.Pool, "replaced_partner": pre.Partner,
+			})
+			return
+		}
+	}
 	if errors.As(err, &pre) {
 		attr := "pool_fqdn"
 		if pre.Pool != "" && strings.EqualFold(pre.Pool, spec.BackupPoolFqdn) && !strings.EqualFold(pre.Pool, spec.PoolFqdn) {

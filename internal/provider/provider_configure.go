@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -21,6 +22,12 @@ type providerData struct {
 	// unknown lists provider arguments that were unknown at plan time; lync
 	// is nil then.
 	unknown []string
+	// replacing remembers, per pool, the partner of a pairing this plan
+	// replaces. Terraform plans a replacement as a destroy and a create,
+	// and plans the create with no prior state: without this, the create's
+	// precondition check would report the pool as "already paired" with
+	// the very partner the destroy is about to remove.
+	replacing sync.Map // lower-case pool FQDN -> lower-case partner FQDN
 }
 
 // workflow returns the pairing workflow for one Terraform operation, with its

@@ -1,0 +1,419 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/lyncdr/terraform-provider-lync/internal/acctest"
+	"github.com/lyncdr/terraform-provider-lync/internal/labfarm"
+)
+
+const pairAddr = "lync_pool_pair.dr"
+
+func pairConfig(f *acctest.Farm, pool, backup, extra string) string {
+	return f.Config(fmt.Sprintf(`
+resource "lync_pool_pair" "dr" {
+  pool_fqdn        = %q
+  backup_pool_fqdn = %q
+%s
+}
+`, pool, backup, extra))
+}
+
+// checkUnpaired verifies through Get-CsPoolBackupRelationship that destroy
+// left the pools unpaired.
+func checkUnpaired(t *testing.T, f *acctest.Farm, pools ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, p := range pools {
+			if partner := f.Partner(t, p); partner != "" {
+				return fmt.Errorf("%s is still paired with %s after destroy", p, partner)
+			}
+		}
+		return nil
+	}
+}
+
+// checkLabPaired verifies the farm's side through its control API: the
+// pairing in the published and in the enabled topology, and LYNCBACKUP
+// running on every Front End server of both pools.
+func checkLabPaired(t *testing.T, f *acctest.Farm, a, b string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if !f.IsLab() {
+			if got := f.Partner(t, a); got != b {
+				return fmt.Errorf("Get-CsPoolBackupRelationship: %s is paired with %q, want %q", a, got, b)
+			}
+			return nil
+		}
+		st := f.State(t)
+		for _, p := range st.Pools {
+			var want string
+			switch p.Fqdn {
+			case a:
+				want = b
+			case b:
+				want = a
+			default:
+				continue
+			}
+			if p.BackupPool != want || p.EnabledBackupPool != want {
+				return fmt.Errorf("lab farm: %s published partner %q, enabled partner %q; want %q", p.Fqdn, p.BackupPool, p.EnabledBackupPool, want)
+			}
+			for _, s := range p.Servers {
+				if s.LyncBackup != "Running" {
+					return fmt.Errorf("lab farm: LYNCBACKUP on %s is %s", s.Fqdn, s.LyncBackup)
+				}
+			}
+		}
+		steady := 0
+		for _, d := range st.Backup {
+			if (d.Pool == a || d.Pool == b) && d.Steady {
+				steady++
+			}
+		}
+		if steady != 2 {
+			return fmt.Errorf("lab farm: %d of 2 directions steady: %+v", steady, st.Backup)
+		}
+		return nil
+	}
+}
+
+func TestAccPoolPair_lifecycle(t *testing.T) {
+	f := testAccFarm(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{
+				Config: pairConfig(f, f.Pool, f.BackupPool, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("id"), knownvalue.StringExact(f.Pool+","+f.BackupPool)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("voice_failover_enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("failure_detection_interval"), knownvalue.Int64Exact(120)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("failback_detection_interval"), knownvalue.Int64Exact(240)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("backup_status").AtSliceIndex(0).AtMapKey("pool_fqdn"), knownvalue.StringExact(f.Pool)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("backup_status").AtSliceIndex(0).AtMapKey("steady"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("backup_status").AtSliceIndex(1).AtMapKey("pool_fqdn"), knownvalue.StringExact(f.BackupPool)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("backup_status").AtSliceIndex(1).AtMapKey("steady"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("front_end_servers").AtSliceIndex(0).AtMapKey("backup_service"), knownvalue.StringExact("Running")),
+				},
+				Check: checkLabPaired(t, f, f.Pool, f.BackupPool),
+			},
+			{
+				// The next plan is empty: nothing drifts on its own.
+				Config: pairConfig(f, f.Pool, f.BackupPool, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      pairAddr,
+				ImportState:       true,
+				ImportStateId:     f.Pool + "," + f.BackupPool,
+				ImportStateVerify: true,
+				// timeouts is configuration only.
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				// The voice option and its intervals change in place.
+				Config: pairConfig(f, f.Pool, f.BackupPool, "  failure_detection_interval = 300\n  failback_detection_interval = 600\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("failure_detection_interval"), knownvalue.Int64Exact(300)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("failback_detection_interval"), knownvalue.Int64Exact(600)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				Config: pairConfig(f, f.Pool, f.BackupPool, "  voice_failover_enabled = false\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("voice_failover_enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("failure_detection_interval"), knownvalue.Null()),
+				},
+			},
+		},
+	})
+}
+
+func TestAccPoolPair_driftBackupServiceStopped(t *testing.T) {
+	f := testAccFarm(t)
+	server := ""
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{
+				Config: pairConfig(f, f.Pool, f.BackupPool, ""),
+				Check: func(s *terraform.State) error {
+					server = s.RootModule().Resources[pairAddr].Primary.Attributes["front_end_servers.1.fqdn"]
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { f.StopBackupService(t, server) },
+				Config:    pairConfig(f, f.Pool, f.BackupPool, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(true)),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("front_end_servers").AtSliceIndex(1).AtMapKey("backup_service"), knownvalue.StringExact("Running")),
+				},
+				Check: checkLabPaired(t, f, f.Pool, f.BackupPool),
+			},
+		},
+	})
+}
+
+func TestAccPoolPair_driftPairingRemoved(t *testing.T) {
+	f := testAccFarm(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{Config: pairConfig(f, f.Pool, f.BackupPool, "")},
+			{
+				PreConfig: func() { f.Unpair(t, f.Pool) },
+				Config:    pairConfig(f, f.Pool, f.BackupPool, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: checkLabPaired(t, f, f.Pool, f.BackupPool),
+			},
+		},
+	})
+}
+
+func TestAccPoolPair_driftPairedElsewhere(t *testing.T) {
+	f := testAccFarm(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool, f.ThirdPool),
+		Steps: []resource.TestStep{
+			{Config: pairConfig(f, f.Pool, f.BackupPool, "")},
+			{
+				// An administrator re-pairs the pool with a third pool.
+				PreConfig: func() {
+					f.Unpair(t, f.Pool)
+					f.Pair(t, f.Pool, f.ThirdPool)
+				},
+				Config: pairConfig(f, f.Pool, f.BackupPool, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkLabPaired(t, f, f.Pool, f.BackupPool),
+					func(*terraform.State) error {
+						if p := f.Partner(t, f.ThirdPool); p != "" {
+							return fmt.Errorf("%s should be unpaired after the replacement, is paired with %s", f.ThirdPool, p)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccPoolPair_driftSyncError(t *testing.T) {
+	f := testAccFarm(t)
+	f.RequireLab(t, "a backup direction in ErrorState")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{Config: pairConfig(f, f.Pool, f.BackupPool, "")},
+			{
+				PreConfig:          func() { f.Inject(t, labfarm.Fault{Kind: labfarm.FaultSyncError, Pool: f.BackupPool}) },
+				Config:             pairConfig(f, f.Pool, f.BackupPool, ""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate)},
+				},
+			},
+			{
+				// Once the cause is gone, apply synchronizes again.
+				PreConfig: func() { f.ClearFaults(t) },
+				Config:    pairConfig(f, f.Pool, f.BackupPool, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("backup_status").AtSliceIndex(1).AtMapKey("steady"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+}
+
+func TestAccPoolPair_unreachableReadIsAnError(t *testing.T) {
+	f := testAccFarm(t)
+	f.RequireLab(t, "a management host that is down")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{Config: pairConfig(f, f.Pool, f.BackupPool, "")},
+			{
+				PreConfig:   func() { f.Inject(t, labfarm.Fault{Kind: labfarm.FaultServerDown, Server: f.Host, Mode: "refused"}) },
+				Config:      pairConfig(f, f.Pool, f.BackupPool, ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Unable to Read Lync Pool Pair`),
+			},
+			{
+				PreConfig: func() { f.ClearFaults(t) },
+				Config:    pairConfig(f, f.Pool, f.BackupPool, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccPoolPair_bootstrapperFailureResumes(t *testing.T) {
+	f := testAccFarm(t)
+	f.RequireLab(t, "a failing Bootstrapper.exe")
+	failing := "fe05.contoso.com"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					f.Inject(t, labfarm.Fault{Kind: labfarm.FaultBootstrapperFailure, Server: failing, ExitCode: 1603})
+				},
+				Config:      pairConfig(f, f.Pool, f.BackupPool, ""),
+				ExpectError: regexp.MustCompile(`(?s)fe05\.contoso\.com.*1603`),
+			},
+			{
+				// The topology stays published and the other servers stay
+				// bootstrapped; the next apply only finishes the work.
+				PreConfig: func() {
+					f.ClearFaults(t)
+					st := f.State(t)
+					for _, p := range st.Pools {
+						for _, s := range p.Servers {
+							if (p.Fqdn == f.Pool || p.Fqdn == f.BackupPool) && s.Fqdn != failing && s.LyncBackup == "NotInstalled" {
+								t.Errorf("%s was not bootstrapped by the failed apply", s.Fqdn)
+							}
+						}
+					}
+				},
+				Config: pairConfig(f, f.Pool, f.BackupPool, ""),
+				Check:  checkLabPaired(t, f, f.Pool, f.BackupPool),
+			},
+		},
+	})
+}
+
+func TestAccPoolPair_transientWinRMFaults(t *testing.T) {
+	f := testAccFarm(t)
+	f.RequireLab(t, "transient WinRM faults")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					f.Inject(t, labfarm.Fault{Kind: labfarm.FaultTransient, Mode: "http-503", Count: 2})
+					f.Inject(t, labfarm.Fault{Kind: labfarm.FaultTransient, Mode: "reset", Count: 1, Host: "fe04.contoso.com"})
+				},
+				Config: pairConfig(f, f.Pool, f.BackupPool, ""),
+				Check:  checkLabPaired(t, f, f.Pool, f.BackupPool),
+			},
+		},
+	})
+}
+
+// TestAccPoolPair_preconditions: every precondition violation fails at plan,
+// names its cause, and leaves the farm as it was.
+func TestAccPoolPair_preconditions(t *testing.T) {
+	f := testAccFarm(t)
+	cases := []struct {
+		name, pool, backup string
+		want               string
+	}{
+		{name: "unknown pool", pool: "pool99.contoso.com", backup: f.BackupPool, want: `Pool Not Found(?s).*pool99\.contoso\.com`},
+		{name: "self pairing", pool: f.Pool, backup: strings.ToUpper(f.Pool), want: `Pool Cannot Back Up Itself`},
+		{name: "lync 2010 pool", pool: f.Pool, backup: f.Lync2010Pool, want: `Unsupported Lync Version(?s).*Lync Server 2010`},
+		{name: "not an fqdn", pool: f.Pool, backup: "pool02", want: `Invalid FQDN`},
+		{name: "injection attempt", pool: f.Pool, backup: "pool02.contoso.com'; Remove-Item C:\\ -Recurse; '", want: `Invalid FQDN`},
+		{name: "subexpression", pool: "$(Stop-Computer).contoso.com", backup: f.BackupPool, want: `Invalid FQDN`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.backup == "" {
+				t.Skipf("%s is not set: the farm names no Lync Server 2010 pool", "LYNC_ACC_LYNC2010_POOL")
+			}
+			before := farmSnapshot(t, f)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      pairConfig(f, tc.pool, tc.backup, ""),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+			if after := farmSnapshot(t, f); after != before {
+				t.Errorf("the farm changed:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+
+	t.Run("paired with a third pool", func(t *testing.T) {
+		f.Pair(t, f.BackupPool, f.ThirdPool)
+		defer f.Unpair(t, f.BackupPool)
+		before := farmSnapshot(t, f)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      pairConfig(f, f.Pool, f.BackupPool, ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Pool Already Paired(?s).*` + regexp.QuoteMeta(f.ThirdPool)),
+			}},
+		})
+		if after := farmSnapshot(t, f); after != before {
+			t.Errorf("the farm changed:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+}
+
+// farmSnapshot summarizes what a failed plan must not change: the pairings
+// (and, on the lab farm, the topology signatures and every service).
+func farmSnapshot(t *testing.T, f *acctest.Farm) string {
+	t.Helper()
+	if !f.IsLab() {
+		return fmt.Sprintf("%s=%s %s=%s %s=%s", f.Pool, f.Partner(t, f.Pool), f.BackupPool, f.Partner(t, f.BackupPool),
+			f.ThirdPool, f.Partner(t, f.ThirdPool))
+	}
+	st := f.State(t)
+	var b strings.Builder
+	fmt.Fprintf(&b, "published=%s enabled=%s", st.Published.Signature, st.Enabled.Signature)
+	for _, p := range st.Pools {
+		fmt.Fprintf(&b, " %s->%s", p.Fqdn, p.BackupPool)
+		for _, s := range p.Servers {
+			fmt.Fprintf(&b, " %s:%s", s.Fqdn, s.LyncBackup)
+		}
+	}
+	return b.String()
+}
