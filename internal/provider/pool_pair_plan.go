@@ -150,7 +150,9 @@ func (poolPairConfigValidator) Description(_ context.Context) string {
 	return "pool_fqdn and backup_pool_fqdn differ; detection intervals need voice_failover_enabled"
 }
 
-func (v poolPairConfigValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v poolPairConfigValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (poolPairConfigValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m poolPairModel
