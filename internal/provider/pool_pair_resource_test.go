@@ -417,3 +417,36 @@ func farmSnapshot(t *testing.T, f *acctest.Farm) string {
 	}
 	return b.String()
 }
+
+// TestAccPoolPair_providerConfigUnknownAtPlan: the provider's host comes from
+// a resource that does not exist yet. Planning works without a connection and
+// the apply, once the host is known, pairs the pools.
+func TestAccPoolPair_providerConfigUnknownAtPlan(t *testing.T) {
+	f := testAccFarm(t)
+	hostLine := regexp.MustCompile(`host\s*=\s*"[^"]*"`)
+	provider := hostLine.ReplaceAllString(f.ProviderConfig, "host = terraform_data.management_host.output")
+	config := fmt.Sprintf(`
+resource "terraform_data" "management_host" {
+  input = %q
+}
+%s
+resource "lync_pool_pair" "dr" {
+  pool_fqdn        = %q
+  backup_pool_fqdn = %q
+}
+`, f.Host, provider, f.Pool, f.BackupPool)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionCreate)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(true)),
+			},
+			Check: checkLabPaired(t, f, f.Pool, f.BackupPool),
+		}},
+	})
+}
