@@ -136,11 +136,11 @@ func TestUnknownAttributes(t *testing.T) {
 
 func TestValidFQDN(t *testing.T) {
 	for s, want := range map[string]bool{
-		"pool01.contoso.com":                          true,
-		"POOL01.Contoso.COM.":                         true,
-		"se-01.emea.contoso.com":                      true,
-		"pool01":                                      false,
-		"-pool.contoso.com":                           false,
+		"pool01.contoso.com":     true,
+		"POOL01.Contoso.COM.":    true,
+		"se-01.emea.contoso.com": true,
+		"pool01":                 false,
+		"-pool.contoso.com":      false,
 		"pool01.contoso.com'; Remove-Item C:\\ -R; '": false,
 		"$(Stop-Computer).contoso.com":                false,
 		"pool01.contoso.com`n":                        false,
