@@ -450,3 +450,75 @@ resource "lync_pool_pair" "dr" {
 		}},
 	})
 }
+
+// TestAccPoolPair_importTopologyBuilderPairing: a pairing made by hand (the
+// topology only, as after step 6 of the procedure) is imported, and the next
+// apply finishes the procedure instead of recreating the pairing.
+func TestAccPoolPair_importTopologyBuilderPairing(t *testing.T) {
+	f := testAccFarm(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:          func() { f.Pair(t, f.Pool, f.BackupPool) },
+				Config:             pairConfig(f, f.Pool, f.BackupPool, ""),
+				ResourceName:       pairAddr,
+				ImportState:        true,
+				ImportStateId:      f.Pool + "," + f.BackupPool,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("imported %d instances, want 1", len(states))
+					}
+					a := states[0].Attributes
+					if a["pool_fqdn"] != f.Pool || a["backup_pool_fqdn"] != f.BackupPool || a["converged"] != "false" {
+						return fmt.Errorf("imported state: pool %q backup %q converged %q", a["pool_fqdn"], a["backup_pool_fqdn"], a["converged"])
+					}
+					return nil
+				},
+			},
+			{
+				Config: pairConfig(f, f.Pool, f.BackupPool, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(true)),
+				},
+				Check: checkLabPaired(t, f, f.Pool, f.BackupPool),
+			},
+		},
+	})
+}
+
+// TestAccPoolPair_keepConvergedFalseOnlyReports: with keep_converged = false
+// a stopped backup service is reported but plans nothing.
+func TestAccPoolPair_keepConvergedFalseOnlyReports(t *testing.T) {
+	f := testAccFarm(t)
+	server := ""
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{
+				Config: pairConfig(f, f.Pool, f.BackupPool, "  keep_converged = false\n"),
+				Check: func(s *terraform.State) error {
+					server = s.RootModule().Resources[pairAddr].Primary.Attributes["front_end_servers.0.fqdn"]
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { f.StopBackupService(t, server) },
+				Config:    pairConfig(f, f.Pool, f.BackupPool, "  keep_converged = false\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("front_end_servers").AtSliceIndex(0).AtMapKey("backup_service"), knownvalue.StringExact("Stopped")),
+				},
+			},
+		},
+	})
+}
