@@ -7,7 +7,10 @@
 // error for transport failures, and the step-specific errors in errors.go.
 //
 // No user value is ever part of the script text: parameters travel as one
-// base64 (UTF-8 JSON) literal that the script decodes into $in.
+// base64 (UTF-8 JSON) literal that the script decodes into $in, and large text
+// payloads (topology documents) as base64 (UTF-8) literals of their own. The
+// result line is base64 too, so that it is ASCII whatever the console code
+// page of the server.
 package lync
 
 import (
@@ -67,11 +70,17 @@ func (c *Client) base() params { return params{Module: c.o.Module} }
 // run renders script name with p, runs it on host, and decodes its result
 // into out (which may be nil).
 func (c *Client) run(ctx context.Context, host, name string, p any, out any) error {
-	text, err := render(name, p)
+	return c.runText(ctx, host, name, p, nil, out)
+}
+
+// runText is run for a script that also takes text payloads (see
+// scriptData.Text).
+func (c *Client) runText(ctx context.Context, host, name string, p any, text map[string]string, out any) error {
+	script, err := render(name, p, text)
 	if err != nil {
 		return err
 	}
-	stdout, stderr, code, err := c.r.Run(ctx, host, text)
+	stdout, stderr, code, err := c.r.Run(ctx, host, script)
 	if err != nil {
 		return fmt.Errorf("lync: running %s on %s: %w", name, host, err)
 	}

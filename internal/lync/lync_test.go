@@ -107,15 +107,30 @@ func TestGoldenScripts(t *testing.T) {
 			"$ErrorActionPreference = 'Stop'\n",
 			"$ProgressPreference = 'SilentlyContinue'\n",
 			"Import-Module $in.module\n",
-			"[Console]::Out.WriteLine('" + lync.ResultMarker + "' + (ConvertTo-Json -InputObject $r -Depth 8 -Compress))",
+			"    $json = ConvertTo-Json -InputObject $r -Depth 8 -Compress\n",
+			"    $json = ConvertTo-Json -InputObject ([ordered]@{ ok = $false; error = $e }) -Depth 8 -Compress\n",
 			"    exit 1\n",
 		} {
 			if !strings.Contains(c.Text, must) {
 				t.Errorf("%s lacks %q", c.Script, must)
 			}
 		}
-		if strings.Count(c.Text, "FromBase64String(") != 1 {
-			t.Errorf("%s decodes more than one literal", c.Script)
+		// Success and failure both print the ASCII (base64) result line,
+		// and nothing else writes to stdout.
+		resultLine := "[Console]::Out.WriteLine('" + lync.ResultMarker + "' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)))\n"
+		if strings.Count(c.Text, resultLine) != 2 || strings.Count(c.Text, "[Console]::Out.") != 2 {
+			t.Errorf("%s does not print its result line exactly once on each path", c.Script)
+		}
+		lits, err := lynctest.Literals(c.Text)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Script, err)
+		}
+		wantLits := 1
+		if c.Script == lync.ScriptPublishTopology {
+			wantLits = 3 // the parameters, the expected and the new document
+		}
+		if len(lits) != wantLits {
+			t.Errorf("%s decodes %d literals, want %d", c.Script, len(lits), wantLits)
 		}
 	}
 	if len(seen) != scriptCount {
@@ -131,8 +146,8 @@ func TestGoldenScripts(t *testing.T) {
 
 // TestNoValueReachesScriptText feeds hostile text through every parameter of
 // every function (and both options) and proves that the scripts are the
-// same text as with harmless values except for the base64 literal, and that
-// the literal decodes to exactly the JSON of the values.
+// same text as with harmless values except for the base64 literals, and that
+// each literal decodes to exactly the values given.
 func TestNoValueReachesScriptText(t *testing.T) {
 	hostile := "x' \" ‘ ’ ‚ ‛ “ ” „ $(Remove-Item C:\\ -Recurse) `n`$env:PATH ; exit 0 ; & calc.exe\r\n]]> <!-- --> @' '@ @\" \"@ # Zürich 東京 \u2028 \x00"
 	render := func(value string) []lynctest.Call {
@@ -145,57 +160,83 @@ func TestNoValueReachesScriptText(t *testing.T) {
 	if len(benign) != scriptCount || len(bad) != scriptCount {
 		t.Fatalf("scripts: %d and %d", len(benign), len(bad))
 	}
-	strip := func(t *testing.T, text string) string {
-		_, start, end, err := lynctest.Literal(text)
+	// strip replaces every base64 literal by the name of its variable.
+	strip := func(t *testing.T, text string) (string, []lynctest.Lit) {
+		lits, err := lynctest.Literals(text)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return text[:start] + "<params>" + text[end:]
+		var b strings.Builder
+		at := 0
+		for _, l := range lits {
+			b.WriteString(text[at:l.Start] + "<" + l.Var + ">")
+			at = l.End
+		}
+		return b.String() + text[at:], lits
 	}
 	for i := range bad {
 		name := bad[i].Script
-		if strip(t, bad[i].Text) != strip(t, benign[i].Text) {
-			t.Errorf("%s: a parameter changed the script text outside the base64 literal", name)
+		badText, lits := strip(t, bad[i].Text)
+		if benignText, _ := strip(t, benign[i].Text); badText != benignText {
+			t.Errorf("%s: a parameter changed the script text outside the base64 literals", name)
 		}
 		for _, piece := range []string{"Remove-Item", "calc.exe", "Zürich", "]]>", "“", "`$env"} {
 			if strings.Contains(bad[i].Text, piece) {
 				t.Errorf("%s: %q appears in the script text", name, piece)
 			}
 		}
-		// The literal carries exactly the values given.
-		b64, _, _, _ := lynctest.Literal(bad[i].Text)
-		js, err := base64.StdEncoding.DecodeString(b64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got map[string]any
-		if err := json.Unmarshal(js, &got); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		want := map[string]any{"module": hostile + "-module"}
+		// The parameter literal carries exactly the values given, as UTF-8
+		// JSON; each text literal exactly its text, as UTF-8.
+		wantParams := map[string]any{"module": hostile + "-module"}
+		wantText := map[string]string{}
 		switch name {
 		case lync.ScriptEnsureBackupService:
-			want["bootstrapper"] = hostile + "-bootstrapper"
+			wantParams["bootstrapper"] = hostile + "-bootstrapper"
 		case lync.ScriptPublishTopology:
-			want["expected"], want["xml"] = hostile+"-expected", hostile+"-xml"
+			wantText["expected"], wantText["xml"] = hostile+"-expected", hostile+"-xml"
 			fallthrough
 		default:
-			want["pools"] = []any{hostile, hostile + "2"}
+			wantParams["pools"] = []any{hostile, hostile + "2"}
 		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: parameters decode to %#v, want %#v", name, got, want)
+		gotText := map[string]string{}
+		for _, l := range lits {
+			raw, err := base64.StdEncoding.DecodeString(l.B64)
+			if err != nil {
+				t.Fatalf("%s: $%s: %v", name, l.Var, err)
+			}
+			if l.Var != lynctest.ParamsVar {
+				gotText[l.Var] = string(raw)
+				continue
+			}
+			var got map[string]any
+			if err := json.Unmarshal(raw, &got); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if !reflect.DeepEqual(got, wantParams) {
+				t.Errorf("%s: parameters decode to %#v, want %#v", name, got, wantParams)
+			}
+			if !json.Valid(raw) || !strings.Contains(string(raw), `Z\u00fcrich`) && !strings.Contains(string(raw), "Zürich") {
+				t.Errorf("%s: parameters are not the UTF-8 JSON of the values: %s", name, raw)
+			}
 		}
-		if !json.Valid(js) || !strings.Contains(string(js), `Z\u00fcrich`) && !strings.Contains(string(js), "Zürich") {
-			t.Errorf("%s: parameters are not the UTF-8 JSON of the values: %s", name, js)
+		if !reflect.DeepEqual(gotText, wantText) {
+			t.Errorf("%s: text literals decode to %q, want %q", name, gotText, wantText)
 		}
 	}
 }
 
+// line is the result line that carries js.
+var line = lynctest.ResultLine
+
+// b64 is the base64 of the UTF-8 bytes of s.
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
 func TestResultDecoding(t *testing.T) {
 	ctx := context.Background()
 	noise := "Windows PowerShell\r\nCopyright (C) 2012 Microsoft Corporation.\r\n" +
-		lync.ResultMarker + `{"ok":true,"xml":"stale"}` + "\r\n" + // an earlier marker line: the last one wins
-		"Bootstrapper chatter ##lync-result## {\"ok\":false}\r\n"
+		strings.TrimSuffix(line(`{"ok":true,"xml":"`+b64("stale")+`"}`), "\n") + "\r\n" + // an earlier marker line: the last one wins
+		"Bootstrapper chatter " + line(`{"ok":false}`) + // a marker that does not start its line
+		"Z\xfcrich \x93quoted\x94\r\n" // console code page text
 	cases := []struct {
 		name   string
 		stdout string
@@ -203,7 +244,7 @@ func TestResultDecoding(t *testing.T) {
 		code   int
 		check  func(t *testing.T, top *lync.Topology, err error)
 	}{
-		{"marker among noise", noise + lync.ResultMarker + `{"ok":true,"xml":"<Topology />","relations":[{"poolFqdn":"p1","backupPoolFqdn":"p2","error":""}]}` + "\r\nmore noise\r\n", "", 0,
+		{"marker among noise", noise + line(`{"ok":true,"xml":"`+b64("<Topology />")+`","relations":[{"poolFqdn":"p1","backupPoolFqdn":"p2","error":""}]}`) + "\r\nmore noise\r\n", "", 0,
 			func(t *testing.T, top *lync.Topology, err error) {
 				if err != nil || top.XML != "<Topology />" {
 					t.Fatalf("%+v %v", top, err)
@@ -212,9 +253,28 @@ func TestResultDecoding(t *testing.T) {
 					t.Errorf("relations %+v", top.Relations)
 				}
 			}},
-		{"marker text inside a value", lync.ResultMarker + `{"ok":true,"xml":"a\n##lync-result## {\"ok\":false}","relations":{"poolFqdn":"p1","backupPoolFqdn":""}}` + "\n", "", 0,
+		{"CRLF and BOM", "\ufeff" + strings.TrimSuffix(line(`{"ok":true,"xml":"","relations":[]}`), "\n") + "\r\n", "", 0,
 			func(t *testing.T, top *lync.Topology, err error) {
-				if err != nil || !strings.Contains(top.XML, "##lync-result##") {
+				if err != nil || top.XML != "" || len(top.Relations) != 0 {
+					t.Fatalf("%+v %v", top, err)
+				}
+			}},
+		{"non-ASCII round trip", line(`{"ok":true,"xml":"` + b64(`<Site Name="Zürich" City="東京" Note="‘quoted’ `+"\u2028"+` ]]>"/>`) + `","relations":{"poolFqdn":"pool-zürich","backupPoolFqdn":"pool-東京","error":"Zugriff verweigert: «Zürich»"}}`), "", 0,
+			func(t *testing.T, top *lync.Topology, err error) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if top.XML != `<Site Name="Zürich" City="東京" Note="‘quoted’ `+"\u2028"+` ]]>"/>` {
+					t.Errorf("xml %q", top.XML)
+				}
+				want := lync.Relations{{PoolFqdn: "pool-zürich", BackupPoolFqdn: "pool-東京", Error: "Zugriff verweigert: «Zürich»"}}
+				if !reflect.DeepEqual(top.Relations, want) {
+					t.Errorf("relations %q", top.Relations)
+				}
+			}},
+		{"marker text inside a value", line(`{"ok":true,"xml":"`+b64("a\n##lync-result## {\"ok\":false}")+`","relations":{"poolFqdn":"p1","backupPoolFqdn":""}}`) + "\n", "", 0,
+			func(t *testing.T, top *lync.Topology, err error) {
+				if err != nil || top.XML != "a\n##lync-result## {\"ok\":false}" {
 					t.Fatalf("%+v %v", top, err)
 				}
 				if len(top.Relations) != 1 || top.Relations[0].PoolFqdn != "p1" {
@@ -233,10 +293,38 @@ func TestResultDecoding(t *testing.T) {
 					}
 				}
 			}},
-		{"malformed JSON", lync.ResultMarker + "{\"ok\":tru\n", "", 0,
+		{"plain JSON instead of base64", lync.ResultMarker + `{"ok":true,"xml":"","relations":[]}` + "\n", "", 0,
 			func(t *testing.T, _ *lync.Topology, err error) {
 				var re *lync.ResultError
-				if !errors.As(err, &re) || !strings.Contains(err.Error(), "not valid JSON") {
+				if !errors.As(err, &re) || !strings.Contains(err.Error(), "not valid base64") || !strings.Contains(err.Error(), `{\"ok\":true`) {
+					t.Fatalf("%v", err)
+				}
+			}},
+		{"truncated base64", strings.TrimSuffix(line(`{"ok":true,"xml":"","relations":[]}`), "=\n") + "\n", "", 0,
+			func(t *testing.T, _ *lync.Topology, err error) {
+				var re *lync.ResultError
+				if !errors.As(err, &re) || !strings.Contains(err.Error(), "not valid base64") {
+					t.Fatalf("%v", err)
+				}
+			}},
+		{"malformed JSON", line("{\"ok\":tru"), "", 0,
+			func(t *testing.T, _ *lync.Topology, err error) {
+				var re *lync.ResultError
+				if !errors.As(err, &re) || !strings.Contains(err.Error(), "not valid JSON") || !strings.Contains(err.Error(), `{\"ok\":tru`) {
+					t.Fatalf("%v", err)
+				}
+			}},
+		{"no ok field", line(`{"xml":""}`), "", 0,
+			func(t *testing.T, _ *lync.Topology, err error) {
+				var re *lync.ResultError
+				if !errors.As(err, &re) || !strings.Contains(err.Error(), `no "ok" field`) {
+					t.Fatalf("%v", err)
+				}
+			}},
+		{"topology field not base64", line(`{"ok":true,"xml":"<Topology />","relations":[]}`), "", 0,
+			func(t *testing.T, _ *lync.Topology, err error) {
+				var re *lync.ResultError
+				if !errors.As(err, &re) || !strings.Contains(err.Error(), "expected shape") || !strings.Contains(err.Error(), "base64") {
 					t.Fatalf("%v", err)
 				}
 			}},
@@ -253,6 +341,13 @@ func TestResultDecoding(t *testing.T) {
 				}
 				if got := err.Error(); got != `Get-CsTopology failed on mgmt01 (step "read topology"): Access is denied. [PermissionDenied, AccessDenied,Microsoft.Rtc.Management.Deploy.Cmdlets.GetTopologyCmdlet]` {
 					t.Errorf("message %q", got)
+				}
+			}},
+		{"localized failure", lynctest.Fail(lynctest.Failure{Step: "read topology", Category: "PermissionDenied", Message: "Zugriff verweigert für „Zürich“ (東京).", Cmdlet: "Get-CsTopology", Host: "MGMT01"}), "", 1,
+			func(t *testing.T, _ *lync.Topology, err error) {
+				var ce *lync.CmdletError
+				if !errors.As(err, &ce) || ce.Message != "Zugriff verweigert für „Zürich“ (東京)." {
+					t.Fatalf("%#v", err)
 				}
 			}},
 	}
@@ -277,10 +372,10 @@ func TestResultDecoding(t *testing.T) {
 func TestReadPairStateShapes(t *testing.T) {
 	// Windows PowerShell 3.0 shapes: single objects for one-element arrays,
 	// null for empty ones, the {"value":[...],"Count":n} wrapping.
-	stdout := lync.ResultMarker + `{"ok":true,"topology":"<Topology/>","pools":[` +
+	stdout := line(`{"ok":true,"topology":"` + b64("<Topology/>") + `","pools":[` +
 		`{"poolFqdn":"pool01","exists":true,"fqdn":"pool01.contoso.com","site":"Site:Redmond","computers":"fe01a","services":{"computer":"fe01a","status":"Running","error":""},"backupPoolFqdn":"pool02","relationError":"","statusRead":true,"modules":{"value":[{"identity":"UserServices.PresenceFocus","exportStatus":"SteadyState","importStatus":"NormalState"},{"identity":"CentralMgmt.CMSMaster","exportStatus":"FinalState","importStatus":"NormalState"}],"Count":2},"statusError":""},` +
 		`{"poolFqdn":"pool02","exists":true,"fqdn":"pool02.contoso.com","site":"Site:Dublin","computers":["fe02a","fe02b"],"services":[{"computer":"fe02a","status":"NotInstalled","error":""},{"computer":"fe02b","status":"","error":"The RPC server is unavailable"}],"backupPoolFqdn":"","relationError":"","statusRead":false,"modules":null,"statusError":""},` +
-		`{"poolFqdn":"gone","exists":false}]}`
+		`{"poolFqdn":"gone","exists":false}]}`)
 	r := &recorder{reply: func(lynctest.Call) (string, string, int) { return stdout, "", 0 }}
 	st, err := lync.New(r, lync.Options{}).ReadPairState(context.Background(), "mgmt01", []string{"pool01", "pool02", "gone"})
 	if err != nil {
@@ -304,7 +399,7 @@ func TestReadPairStateShapes(t *testing.T) {
 	}
 
 	// A single pool object instead of an array.
-	stdout = lync.ResultMarker + `{"ok":true,"topology":"","pools":{"poolFqdn":"gone","exists":false}}`
+	stdout = line(`{"ok":true,"topology":"","pools":{"poolFqdn":"gone","exists":false}}`)
 	st, err = lync.New(r, lync.Options{}).ReadPairState(context.Background(), "mgmt01", []string{"gone"})
 	if err != nil || len(st.Pools) != 1 || st.Pools[0].Exists {
 		t.Errorf("%+v %v", st, err)
@@ -325,9 +420,43 @@ func TestPublishTopology(t *testing.T) {
 	if got := r.last(t); got.String("expected") != "<old/>" || got.String("xml") != "<new/>" || got.String("module") != "SkypeForBusiness" || !reflect.DeepEqual(got.Strings("pools"), []string{"a", "b"}) {
 		t.Errorf("params %v", got.Params)
 	}
+	if got := r.last(t); !reflect.DeepEqual(got.Payloads, map[string]string{"expected": "<old/>", "xml": "<new/>"}) || strings.Contains(string(got.JSON), "old") {
+		t.Errorf("the documents are not text payloads of their own: %q, parameters %s", got.Payloads, got.JSON)
+	}
 	published = false
 	if _, err := c.PublishTopology(ctx, "mgmt01", "<old/>", "<new/>", []string{"a", "b"}); !errors.Is(err, lync.ErrTopologyChanged) {
 		t.Errorf("conflict gave %v", err)
+	}
+}
+
+// TestLargeTopology: a topology document of several megabytes stays out of
+// the JSON parameter document (Windows PowerShell 3.0's ConvertFrom-Json
+// refuses JSON above about 2 MB) and round-trips exactly both ways.
+func TestLargeTopology(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<Topology xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008">`)
+	for i := 0; b.Len() < 3<<20; i++ {
+		b.WriteString(`<Site SiteId="` + strconv.Itoa(i) + `"><Name>Zürich 東京 ‘` + strconv.Itoa(i) + `’</Name><Location City="Genève" /></Site>`)
+	}
+	b.WriteString(`</Topology>`)
+	big := b.String()
+	newer := strings.Replace(big, "Genève", "Genf", 1)
+	r := &recorder{reply: func(c lynctest.Call) (string, string, int) {
+		if c.Script == lync.ScriptReadTopology {
+			return lynctest.OK(map[string]any{"xml": big, "relations": []any{}}), "", 0
+		}
+		return lynctest.OK(map[string]any{"published": c.String("expected") == big && c.String("xml") == newer, "relations": []any{}}), "", 0
+	}}
+	c := lync.New(r, lync.Options{})
+	top, err := c.ReadTopology(context.Background(), "mgmt01", []string{"p1"})
+	if err != nil || top.XML != big {
+		t.Fatalf("read: %v (equal: %v)", err, top != nil && top.XML == big)
+	}
+	if _, err := c.PublishTopology(context.Background(), "mgmt01", top.XML, newer, []string{"p1"}); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	if got := r.last(t); len(got.JSON) > 1024 {
+		t.Errorf("the JSON parameter document is %d bytes", len(got.JSON))
 	}
 }
 

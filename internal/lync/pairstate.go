@@ -81,7 +81,7 @@ func (w wireBackupStatus) status() BackupStatus {
 // server whose service cannot be read carries the error text.
 func (c *Client) ReadPairState(ctx context.Context, host string, pools []string) (*PairState, error) {
 	var res struct {
-		Topology string `json:"topology"`
+		Topology base64Text `json:"topology"`
 		Pools    list[struct {
 			PoolFqdn       string              `json:"poolFqdn"`
 			Exists         bool                `json:"exists"`
@@ -99,7 +99,7 @@ func (c *Client) ReadPairState(ctx context.Context, host string, pools []string)
 	if err := c.run(ctx, host, ScriptReadPairState, c.poolsParams(pools), &res); err != nil {
 		return nil, err
 	}
-	out := &PairState{Topology: res.Topology}
+	out := &PairState{Topology: string(res.Topology)}
 	for _, p := range res.Pools {
 		ps := PoolState{PoolFqdn: p.PoolFqdn, Exists: p.Exists}
 		if p.Exists {

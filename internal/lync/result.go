@@ -2,14 +2,17 @@ package lync
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 )
 
-// resultLine returns the JSON of the last stdout line that starts with
-// ResultMarker. Other output (profiles, host text, Bootstrapper chatter) is
-// ignored. Only a line start counts, so a marker inside the JSON of a result
-// (a value that happens to contain it) cannot be mistaken for one.
+// resultLine returns the payload (the base64 text after ResultMarker) of the
+// last stdout line that starts with ResultMarker. Other output (profiles, host
+// text, Bootstrapper chatter) is ignored. Only a line start counts, so a
+// marker that a noise line merely contains is not mistaken for one.
 func resultLine(stdout string) (string, bool) {
 	lines := strings.Split(stdout, "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
@@ -19,6 +22,32 @@ func resultLine(stdout string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// decodeLine turns the payload of a result line into the JSON it carries.
+// The scripts print base64 of the UTF-8 bytes so that the line is ASCII:
+// Windows PowerShell writes stdout in the console code page, which would
+// mangle any other character of a result (a site's city, a localized message).
+func decodeLine(payload string) ([]byte, string) {
+	js, err := base64.StdEncoding.DecodeString(strings.TrimSpace(payload))
+	if err != nil {
+		return nil, "the result line is not valid base64 (" + err.Error() + "): " + excerpt(payload)
+	}
+	if !json.Valid(js) {
+		var v any
+		err := json.Unmarshal(js, &v)
+		return nil, "the result is not valid JSON (" + err.Error() + "): " + excerpt(string(js))
+	}
+	return js, ""
+}
+
+// excerpt quotes the start of s for an error message.
+func excerpt(s string) string {
+	const keep = 200
+	if len(s) > keep {
+		return strconv.Quote(s[:keep]) + "..."
+	}
+	return strconv.Quote(s)
 }
 
 type wireError struct {
@@ -33,18 +62,22 @@ type wireError struct {
 
 // decodeResult turns a script's output into out or a typed error.
 func decodeResult(name, host, stdout, stderr string, exitCode int, out any) error {
-	line, ok := resultLine(stdout)
+	payload, ok := resultLine(stdout)
 	if !ok {
 		return &ResultError{Script: name, Host: host, ExitCode: exitCode, Stderr: stderr, Problem: "the script printed no result line"}
+	}
+	line, problem := decodeLine(payload)
+	if problem != "" {
+		return &ResultError{Script: name, Host: host, ExitCode: exitCode, Stderr: stderr, Problem: problem}
 	}
 	var env struct {
 		OK    *bool      `json:"ok"`
 		Error *wireError `json:"error"`
 	}
-	if err := json.Unmarshal([]byte(line), &env); err != nil || env.OK == nil {
+	if err := json.Unmarshal(line, &env); err != nil || env.OK == nil {
 		problem := `the result has no "ok" field`
 		if err != nil {
-			problem = "the result is not valid JSON: " + err.Error()
+			problem = "the result does not have the expected shape: " + err.Error()
 		}
 		return &ResultError{Script: name, Host: host, ExitCode: exitCode, Stderr: stderr, Problem: problem}
 	}
@@ -57,7 +90,7 @@ func decodeResult(name, host, stdout, stderr string, exitCode int, out any) erro
 			Category: e.Category, ErrorID: e.ID, Type: e.Type, Message: e.Message}
 	}
 	if out != nil {
-		if err := json.Unmarshal([]byte(line), out); err != nil {
+		if err := json.Unmarshal(line, out); err != nil {
 			return &ResultError{Script: name, Host: host, ExitCode: exitCode, Stderr: stderr, Problem: "the result does not have the expected shape: " + err.Error()}
 		}
 	}
@@ -98,5 +131,31 @@ func (l *list[T]) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*l = list[T]{one}
+	return nil
+}
+
+// base64Text is a string field that the scripts send as the base64 of its
+// UTF-8 bytes: the topology document. It could travel as a plain JSON string
+// (the result line is base64 anyway), but the document is compared with the
+// current one and republished, so it travels the same way in both directions
+// (see scriptData.Text): as UTF-8 bytes, exact by construction, never through
+// a JSON serializer's string escaping. Size is not the reason: base64 adds a
+// third, about what ConvertTo-Json's \u003c escaping of <, >, & and ' adds.
+type base64Text string
+
+func (t *base64Text) UnmarshalJSON(b []byte) error {
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == nil {
+		*t = ""
+		return nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(*s)
+	if err != nil {
+		return fmt.Errorf("a base64 text field is not valid base64: %w", err)
+	}
+	*t = base64Text(raw)
 	return nil
 }

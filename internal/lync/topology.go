@@ -48,13 +48,13 @@ func (c *Client) poolsParams(pools []string) poolsParams {
 // the backup relationship of each pool in pools.
 func (c *Client) ReadTopology(ctx context.Context, host string, pools []string) (*Topology, error) {
 	var res struct {
-		XML       string               `json:"xml"`
+		XML       base64Text           `json:"xml"`
 		Relations list[BackupRelation] `json:"relations"`
 	}
 	if err := c.run(ctx, host, ScriptReadTopology, c.poolsParams(pools), &res); err != nil {
 		return nil, err
 	}
-	return &Topology{XML: res.XML, Relations: Relations(res.Relations)}, nil
+	return &Topology{XML: string(res.XML), Relations: Relations(res.Relations)}, nil
 }
 
 // PublishTopology publishes newXML and enables it, provided the current
@@ -63,16 +63,13 @@ func (c *Client) ReadTopology(ctx context.Context, host string, pools []string) 
 // backup relationships of pools as read right after Enable-CsTopology, so that
 // the caller can verify the post-condition without another invocation.
 func (c *Client) PublishTopology(ctx context.Context, host, expectedCurrent, newXML string, pools []string) (Relations, error) {
-	p := struct {
-		poolsParams
-		Expected string `json:"expected"`
-		XML      string `json:"xml"`
-	}{c.poolsParams(pools), expectedCurrent, newXML}
+	// The two documents are text payloads, not parameters: see scriptData.Text.
+	text := map[string]string{"expected": expectedCurrent, "xml": newXML}
 	var res struct {
 		Published bool                 `json:"published"`
 		Relations list[BackupRelation] `json:"relations"`
 	}
-	if err := c.run(ctx, host, ScriptPublishTopology, p, &res); err != nil {
+	if err := c.runText(ctx, host, ScriptPublishTopology, c.poolsParams(pools), text, &res); err != nil {
 		return nil, err
 	}
 	if !res.Published {

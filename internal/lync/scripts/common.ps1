@@ -1,11 +1,14 @@
 {{- /*
   Blocks shared by the scripts. Data: .Name (script name), .Params (the base64
-  literal), .Marker (result line prefix), .P (cmdlet property names, see
-  shapes.go). Nothing else is ever rendered into a script.
+  literal of the JSON parameters), .Text (base64 literals of the text
+  payloads, by name), .Marker (result line prefix), .P (cmdlet property names,
+  see shapes.go). Nothing else is ever rendered into a script.
+  The result line is the marker and the base64 of the UTF-8 JSON, so that it is
+  ASCII whatever the console code page.
 */ -}}
 {{define "begin" -}}
 # terraform-provider-lync: {{.Name}}
-# Every parameter is in the base64 (UTF-8 JSON) literal below and is only used as data.
+# Every parameter is in a base64 (UTF-8) literal below and is only used as data.
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $step = 'decode parameters'
@@ -16,7 +19,8 @@ try {
 {{- end}}
 
 {{define "end"}}
-    [Console]::Out.WriteLine('{{.Marker}}' + (ConvertTo-Json -InputObject $r -Depth 8 -Compress))
+    $json = ConvertTo-Json -InputObject $r -Depth 8 -Compress
+    [Console]::Out.WriteLine('{{.Marker}}' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)))
 } catch {
     $e = [ordered]@{
         step = $step
@@ -27,7 +31,8 @@ try {
         cmdlet = [string]$_.InvocationInfo.MyCommand.Name
         host = $env:COMPUTERNAME
     }
-    [Console]::Out.WriteLine('{{.Marker}}' + (ConvertTo-Json -InputObject ([ordered]@{ ok = $false; error = $e }) -Depth 8 -Compress))
+    $json = ConvertTo-Json -InputObject ([ordered]@{ ok = $false; error = $e }) -Depth 8 -Compress
+    [Console]::Out.WriteLine('{{.Marker}}' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)))
     exit 1
 }
 {{end}}

@@ -39,5 +39,7 @@
             statusError = $statusError
         }
     })
-    $r = [ordered]@{ ok = $true; topology = $xml; pools = $pools }
+    # topology is base64 (UTF-8), exact by construction: the way the publish script
+    # takes the document back, never through ConvertTo-Json's string escaping.
+    $r = [ordered]@{ ok = $true; topology = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($xml)); pools = $pools }
 {{- template "end" .}}
