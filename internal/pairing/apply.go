@@ -33,6 +33,28 @@ func (w *Workflow) Pair(ctx context.Context, s Spec) (*State, error) { return w.
 // idempotent workflow as Pair, which does only what is needed.
 func (w *Workflow) Converge(ctx context.Context, s Spec) (*State, error) { return w.apply(ctx, s) }
 
+// Reconfigure changes only what the topology holds for s, the voice option,
+// publishing and enabling it when it differs, and leaves the Backup Service
+// alone: the update of a pair whose convergence the caller does not manage.
+func (w *Workflow) Reconfigure(ctx context.Context, s Spec) (*State, error) {
+	if err := w.validate(s, true); err != nil {
+		return nil, err
+	}
+	if _, err := w.ensureTopology(ctx, s); err != nil {
+		return nil, err
+	}
+	st, err := w.Observe(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if !same(st.BackupPoolFqdn, s.BackupPoolFqdn) {
+		return nil, &StepError{Step: StepConfirm, Host: w.o.ManagementHost, Summary: "Pairing Not Confirmed",
+			Detail: fmt.Sprintf("After the topology change, Get-CsPoolBackupRelationship on %s reports %q as the backup pool of %s, not %s. Another change to the topology may have happened meanwhile; apply again",
+				w.o.ManagementHost, st.BackupPoolFqdn, s.PoolFqdn, s.BackupPoolFqdn)}
+	}
+	return st, nil
+}
+
 func (w *Workflow) apply(ctx context.Context, s Spec) (*State, error) {
 	if err := w.validate(s, true); err != nil {
 		return nil, err

@@ -98,9 +98,6 @@ func (w *Workflow) precondition(err error) error {
 	}
 	host := w.o.ManagementHost
 	p := &PreconditionError{Pool: te.Pool, Err: err}
-	if te.Kind == topology.ErrAlreadyPaired {
-		p.Partner = te.Other
-	}
 	switch te.Kind {
 	case topology.ErrMalformed:
 		p.Summary = "Unreadable Topology"
@@ -138,4 +135,26 @@ func (w *Workflow) precondition(err error) error {
 		p.Detail = te.Error()
 	}
 	return p
+}
+
+// CheckReplacing is Check for the create half of a replacement, which
+// Terraform plans before the destroy half has run: the pairing of replaced
+// (a pool of the pair the replacement destroys first) is taken out of the
+// topology that was read, and the preconditions are applied to what remains.
+// So the new pairing is neither refused because of the pairing about to be
+// removed, nor allowed onto a pool that another pairing holds.
+func (w *Workflow) CheckReplacing(ctx context.Context, s Spec, replaced string) error {
+	if err := w.validate(s, true); err != nil {
+		return err
+	}
+	t, err := w.c.ReadTopology(ctx, w.o.ManagementHost, nil)
+	if err != nil {
+		return commandFailed(StepCheck, w.o.ManagementHost, "Could Not Read The Topology", err)
+	}
+	xml, err := topology.RemovePairing(t.XML, replaced)
+	if err != nil {
+		return w.precondition(err)
+	}
+	_, err = w.checkTopology(xml, s)
+	return err
 }

@@ -15,10 +15,7 @@ type PreconditionError struct {
 	// Pool is the pool the failure is about, when it is about one: the
 	// caller can point at the setting that names it.
 	Pool string
-	// Partner is the pool that Pool is already paired with, for the
-	// "already paired" failure.
-	Partner string
-	Err     error // the underlying error, if any (a *topology.Error)
+	Err  error // the underlying error, if any (a *topology.Error)
 }
 
 func (e *PreconditionError) Error() string { return e.Summary + ": " + e.Detail }

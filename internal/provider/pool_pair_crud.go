@@ -2,16 +2,23 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/lyncdr/terraform-provider-lync/internal/pairing"
 )
 
 // Default operation timeouts: bootstrapping a pool of Front End servers and
-// waiting for the first synchronization take tens of minutes on real farms.
+// waiting for the first synchronization take tens of minutes on real farms;
+// a read (also the plan-time check) should never hang a plan for long.
 const (
 	defaultCreateTimeout = 60 * time.Minute
+	defaultReadTimeout   = 10 * time.Minute
 	defaultUpdateTimeout = 60 * time.Minute
 	defaultDeleteTimeout = 30 * time.Minute
 )
@@ -22,29 +29,74 @@ func (r *poolPairResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	wf, diags := r.data.workflow(ctx)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
+	r.apply(ctx, &plan, timeout, "pairing Front End pools", "Unable to Create Lync Pool Pair", (*pairing.Workflow).Pair,
+		&resp.State, &resp.Diagnostics)
+}
+
+func (r *poolPairResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan poolPairModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	// Without keep_converged Terraform only manages what the topology holds:
+	// an update must not bootstrap or start services behind the user's back.
+	step, msg := (*pairing.Workflow).Converge, "converging pool pair"
+	if !plan.KeepConverged.ValueBool() {
+		step, msg = (*pairing.Workflow).Reconfigure, "changing the pool pair's topology settings"
+	}
+	r.apply(ctx, &plan, timeout, msg, "Unable to Update Lync Pool Pair", step, &resp.State, &resp.Diagnostics)
+}
+
+// apply runs one mutating step of the workflow for the planned pair and
+// stores what the farm reports afterwards.
+func (r *poolPairResource) apply(ctx context.Context, plan *poolPairModel, timeout time.Duration, msg, summary string,
+	step func(*pairing.Workflow, context.Context, pairing.Spec) (*pairing.State, error),
+	state interface {
+		Set(context.Context, any) diag.Diagnostics
+	}, diags *diag.Diagnostics) {
+	if diags.HasError() {
+		return
+	}
+	wf, d := r.data.workflow(ctx)
+	diags.Append(d...)
+	if diags.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	spec := plan.spec()
-	tflog.Info(ctx, "pairing Front End pools", map[string]any{"pool_fqdn": spec.PoolFqdn, "backup_pool_fqdn": spec.BackupPoolFqdn})
-	st, err := wf.Pair(ctx, spec)
+	tflog.Info(ctx, msg, map[string]any{"pool_fqdn": spec.PoolFqdn, "backup_pool_fqdn": spec.BackupPoolFqdn})
+	st, err := step(wf, ctx, spec)
 	if err != nil {
-		addWorkflowError(&resp.Diagnostics, "Unable to Create Lync Pool Pair", err,
-			"Steps that finished stay done; the next apply resumes from the first unfinished step.")
+		addWorkflowError(diags, summary, err, consequenceOf(err))
 		return
 	}
-	resp.Diagnostics.Append(plan.setObserved(st)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	converged := plan.Converged
+	diags.Append(plan.setObserved(st)...)
+	if converged.ValueBool() {
+		// The workflow waited until the pair was converged: a status that
+		// moved on since (a steady state is only a snapshot) is for the next
+		// read to report, not a reason to contradict the plan.
+		plan.Converged = types.BoolValue(true)
+	}
+	diags.Append(state.Set(ctx, plan)...)
+}
+
+// consequenceOf says what a failed create or update left behind.
+func consequenceOf(err error) string {
+	var step *pairing.StepError
+	if errors.As(err, &step) && step.Step != pairing.StepCheck && step.Step != pairing.StepTopology {
+		return "The topology already pairs the pools, and the steps that finished stay done: apply again to finish " +
+			"(it resumes from the first unfinished step). If you give up instead, remove the pairing in Topology " +
+			"Builder, or import it (terraform import) and destroy it."
+	}
+	return "The topology was not changed by this step; apply again once the cause is fixed."
 }
 
 func (r *poolPairResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -53,11 +105,30 @@ func (r *poolPairResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if r.data != nil && r.data.lync == nil && len(r.data.unknown) > 0 {
+		// The connection depends on values that are not known yet. Defer the
+		// read when Terraform allows it; otherwise keep the prior state, as
+		// the framework's guidance for unknown provider configuration says.
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &resource.Deferred{Reason: resource.DeferredReasonProviderConfigUnknown}
+			return
+		}
+		tflog.Warn(ctx, "provider configuration unknown; keeping the prior state of the pool pair", map[string]any{"unknown": r.data.unknown})
+		return
+	}
 	wf, diags := r.data.workflow(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
 	spec := state.spec()
 	st, err := wf.Observe(ctx, spec)
 	if err != nil {
@@ -66,6 +137,21 @@ func (r *poolPairResource) Read(ctx context.Context, req resource.ReadRequest, r
 		addWorkflowError(&resp.Diagnostics, "Unable to Read Lync Pool Pair", err,
 			"Terraform could not read the pairing, so it cannot tell whether anything changed. Nothing was changed.")
 		return
+	}
+	importing, diags := req.Private.GetKey(ctx, privateImporting)
+	resp.Diagnostics.Append(diags...)
+	if importing != nil {
+		if !st.PoolExists || !sameFQDN(st.BackupPoolFqdn, spec.BackupPoolFqdn) {
+			partner := st.BackupPoolFqdn
+			if partner == "" {
+				partner = "no pool"
+			}
+			resp.Diagnostics.AddError("Cannot Import Lync Pool Pair",
+				"Get-CsPoolBackupRelationship reports "+partner+" as the backup pool of "+spec.PoolFqdn+", not "+
+					spec.BackupPoolFqdn+". Import the pairing that exists (<pool>,<its backup pool>), or create this one instead.")
+			return
+		}
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImporting, nil)...)
 	}
 	if !st.PoolExists || st.BackupPoolFqdn == "" {
 		tflog.Warn(ctx, "pool pair no longer exists in the topology; removing it from state", map[string]any{
@@ -76,37 +162,6 @@ func (r *poolPairResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	resp.Diagnostics.Append(state.setObserved(st)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-func (r *poolPairResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan poolPairModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	wf, diags := r.data.workflow(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	spec := plan.spec()
-	tflog.Info(ctx, "converging pool pair", map[string]any{"pool_fqdn": spec.PoolFqdn, "backup_pool_fqdn": spec.BackupPoolFqdn})
-	st, err := wf.Converge(ctx, spec)
-	if err != nil {
-		addWorkflowError(&resp.Diagnostics, "Unable to Update Lync Pool Pair", err,
-			"Steps that finished stay done; the next apply resumes from the first unfinished step.")
-		return
-	}
-	resp.Diagnostics.Append(plan.setObserved(st)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *poolPairResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

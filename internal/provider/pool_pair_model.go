@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -50,8 +49,8 @@ var (
 // null take Topology Builder's defaults.
 func (m poolPairModel) spec() pairing.Spec {
 	s := pairing.Spec{
-		PoolFqdn:       strings.ToLower(m.PoolFqdn.ValueString()),
-		BackupPoolFqdn: strings.ToLower(m.BackupPoolFqdn.ValueString()),
+		PoolFqdn:       normalizeFQDN(m.PoolFqdn.ValueString()),
+		BackupPoolFqdn: normalizeFQDN(m.BackupPoolFqdn.ValueString()),
 		Voice: pairing.VoiceFailover{
 			Enabled: m.VoiceFailoverEnabled.IsNull() || m.VoiceFailoverEnabled.IsUnknown() || m.VoiceFailoverEnabled.ValueBool(),
 		},
@@ -137,7 +136,7 @@ func (m *poolPairModel) setObserved(st *pairing.State) diag.Diagnostics {
 // sameNameOr keeps the configured spelling of a DNS name when the farm
 // reports the same name, and takes the farm's otherwise.
 func sameNameOr(configured types.String, observed string) types.String {
-	if !configured.IsNull() && !configured.IsUnknown() && strings.EqualFold(configured.ValueString(), observed) {
+	if !configured.IsNull() && !configured.IsUnknown() && sameFQDN(configured.ValueString(), observed) {
 		return configured
 	}
 	return types.StringValue(observed)

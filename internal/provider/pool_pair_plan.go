@@ -62,13 +62,12 @@ func (r *poolPairResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.FrontEndServers = types.ListUnknown(frontEndServerType)
 		plan.BackupStatus = types.ListUnknown(backupDirectionType)
 	}
-	replaced := !strings.EqualFold(plan.PoolFqdn.ValueString(), state.PoolFqdn.ValueString()) ||
-		!strings.EqualFold(plan.BackupPoolFqdn.ValueString(), state.BackupPoolFqdn.ValueString())
-	if replaced && r.data != nil {
-		// The create half of this replacement is planned next, without
-		// prior state; see providerData.replacing.
-		r.data.replacing.Store(strings.ToLower(state.PoolFqdn.ValueString()), strings.ToLower(state.BackupPoolFqdn.ValueString()))
-		r.data.replacing.Store(strings.ToLower(state.BackupPoolFqdn.ValueString()), strings.ToLower(state.PoolFqdn.ValueString()))
+	if pairID(plan.PoolFqdn.ValueString(), plan.BackupPoolFqdn.ValueString()) != pairID(state.PoolFqdn.ValueString(), state.BackupPoolFqdn.ValueString()) &&
+		r.data != nil {
+		// A replacement: its create half is planned next, without prior
+		// state; see providerData.replacing.
+		r.data.replacing.Store(normalizeFQDN(state.PoolFqdn.ValueString()), normalizeFQDN(state.PoolFqdn.ValueString()))
+		r.data.replacing.Store(normalizeFQDN(state.BackupPoolFqdn.ValueString()), normalizeFQDN(state.PoolFqdn.ValueString()))
 	}
 	if notConverged {
 		tflog.Info(ctx, "pool pair is not converged; planning an in-place update that restores it", map[string]any{
@@ -115,7 +114,19 @@ func (r *poolPairResource) checkAtPlan(ctx context.Context, plan poolPairModel, 
 		}
 	}
 	spec := plan.spec()
-	err := pairing.New(r.data.lync, o).Check(ctx, spec)
+	timeout, diags := plan.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	wf := pairing.New(r.data.lync, o)
+	var err error
+	if replaced, ok := r.replacedPool(spec); ok {
+		// The create half of a replacement: check against the topology as
+		// the destroy half leaves it.
+		err = wf.CheckReplacing(ctx, spec, replaced)
+	} else {
+		err = wf.Check(ctx, spec)
+	}
 	for _, w := range warnings {
 		resp.Diagnostics.AddWarning("Unsupported Pool Pairing", w+".")
 	}
@@ -123,14 +134,6 @@ func (r *poolPairResource) checkAtPlan(ctx context.Context, plan poolPairModel, 
 		return
 	}
 	var pre *pairing.PreconditionError
-	if errors.As(err, &pre) && pre.Partner != "" {
-		if partner, ok := r.data.replacing.Load(strings.ToLower(pre.Pool)); ok && partner == strings.ToLower(pre.Partner) {
-			tflog.Info(ctx, "the pairing this plan replaces is removed before the new one is created", map[string]any{
-				"pool_fqdn": pre.Pool, "replaced_partner": pre.Partner,
-			})
-			return
-		}
-	}
 	if errors.As(err, &pre) {
 		attr := "pool_fqdn"
 		if pre.Pool != "" && strings.EqualFold(pre.Pool, spec.BackupPoolFqdn) && !strings.EqualFold(pre.Pool, spec.PoolFqdn) {
@@ -141,6 +144,18 @@ func (r *poolPairResource) checkAtPlan(ctx context.Context, plan poolPairModel, 
 	}
 	addWorkflowError(&resp.Diagnostics, "Unable to Check Lync Pool Pair", err,
 		"Planning a new pool pair reads the topology to check that both pools exist and can be paired, and that read failed. Nothing was changed.")
+}
+
+// replacedPool returns a pool of the pairing that this plan replaces, when
+// one of spec's pools belongs to it.
+func (r *poolPairResource) replacedPool(spec pairing.Spec) (string, bool) {
+	for _, p := range []string{spec.PoolFqdn, spec.BackupPoolFqdn} {
+		if v, ok := r.data.replacing.Load(p); ok {
+			s, _ := v.(string)
+			return s, true
+		}
+	}
+	return "", false
 }
 
 // poolPairConfigValidator rejects configurations that can never be applied.

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Voice failover intervals, in seconds: Topology Builder's defaults and the
@@ -65,24 +64,27 @@ func (r *poolPairResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"topology and leaves both pools and their servers otherwise untouched.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`<pool_fqdn>,<backup_pool_fqdn>` in lower case; `terraform import` accepts the same form.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "The two pool FQDNs in lower case and alphabetical order, separated by a comma. " +
+					"`terraform import` accepts `<pool_fqdn>,<backup_pool_fqdn>` in either order.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"pool_fqdn": schema.StringAttribute{
 				MarkdownDescription: "FQDN of one Lync Server 2013 Front End pool (Enterprise Edition pool FQDN, or the " +
-					"server FQDN of a Standard Edition server). Changing it replaces the pairing.",
+					"server FQDN of a Standard Edition server). Changing it to another pool replaces the pairing; a change " +
+					"of letter case does not.",
 				Required:      true,
 				Validators:    fqdnValidators,
-				PlanModifiers: []planmodifier.String{caseInsensitiveRequiresReplace()},
+				PlanModifiers: []planmodifier.String{poolRequiresReplace("backup_pool_fqdn")},
 			},
 			"backup_pool_fqdn": schema.StringAttribute{
 				MarkdownDescription: "FQDN of the pool that backs up `pool_fqdn` (the pairing is always mutual). It must " +
 					"not be paired with a third pool. Microsoft supports Enterprise with Enterprise and Standard with " +
-					"Standard pairs, in different sites. Changing it replaces the pairing.",
+					"Standard pairs, in different sites. Changing it replaces the pairing (swapping it with " +
+					"`pool_fqdn` does not: it is the same pair).",
 				Required:      true,
 				Validators:    fqdnValidators,
-				PlanModifiers: []planmodifier.String{caseInsensitiveRequiresReplace()},
+				PlanModifiers: []planmodifier.String{poolRequiresReplace("pool_fqdn")},
 			},
 			"voice_failover_enabled": schema.BoolAttribute{
 				MarkdownDescription: "The \"Automatic failover and failback for Voice\" option of step 5 of the procedure. " +
@@ -118,8 +120,9 @@ func (r *poolPairResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Default:  booldefault.StaticBool(true),
 			},
 			"converged": schema.BoolAttribute{
-				MarkdownDescription: "Whether, at the last read, `LYNCBACKUP` ran on every Front End server of both pools, " +
-					"both directions were in steady state and both pools carried the same voice settings.",
+				MarkdownDescription: "Whether `LYNCBACKUP` ran on every Front End server of both pools, both directions " +
+					"were in steady state and both pools carried the same voice settings, when Terraform last read the " +
+					"pair or finished converging it.",
 				Computed: true,
 			},
 			"front_end_servers": schema.ListNestedAttribute{
@@ -157,7 +160,7 @@ func (r *poolPairResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
 }
@@ -180,11 +183,13 @@ func (r *poolPairResource) ConfigValidators(_ context.Context) []resource.Config
 	return []resource.ConfigValidator{poolPairConfigValidator{}}
 }
 
-// ImportState accepts "<pool_fqdn>,<backup_pool_fqdn>".
+// ImportState accepts "<pool_fqdn>,<backup_pool_fqdn>" in either order. The
+// following Read refuses the import when the pools are not paired with each
+// other, instead of adopting whatever partner the pool has.
 func (r *poolPairResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	pool, backup, ok := strings.Cut(req.ID, ",")
-	pool, backup = strings.TrimSpace(pool), strings.TrimSpace(backup)
-	if !ok || !validFQDN(pool) || !validFQDN(backup) || strings.EqualFold(pool, backup) {
+	pool, backup = normalizeFQDN(pool), normalizeFQDN(backup)
+	if !ok || !validFQDN(pool) || !validFQDN(backup) || pool == backup {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected <pool_fqdn>,<backup_pool_fqdn> (two different pool FQDNs), got %q. "+
 				"Example: terraform import lync_pool_pair.dr pool01.contoso.com,pool02.contoso.com", req.ID))
@@ -193,11 +198,20 @@ func (r *poolPairResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("pool_fqdn"), pool)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("backup_pool_fqdn"), backup)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), pairID(pool, backup))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("voice_failover_enabled"), types.BoolNull())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("keep_converged"), true)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImporting, []byte(`true`))...)
 }
 
-// pairID is the resource ID of a pair.
+// privateImporting marks, in private state, a resource whose import the next
+// Read must confirm.
+const privateImporting = "importing"
+
+// pairID is the resource ID of a pair: both pools, lower case, in
+// alphabetical order, since the pairing is mutual.
 func pairID(pool, backup string) string {
-	return strings.ToLower(pool) + "," + strings.ToLower(backup)
+	a, b := normalizeFQDN(pool), normalizeFQDN(backup)
+	if b < a {
+		a, b = b, a
+	}
+	return a + "," + b
 }

@@ -294,6 +294,7 @@ func TestAccPoolPair_bootstrapperFailureResumes(t *testing.T) {
 	f := testAccFarm(t)
 	f.RequireLab(t, "a failing Bootstrapper.exe")
 	failing := "fe05.contoso.com"
+	published := ""
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
@@ -311,6 +312,7 @@ func TestAccPoolPair_bootstrapperFailureResumes(t *testing.T) {
 				PreConfig: func() {
 					f.ClearFaults(t)
 					st := f.State(t)
+					published = st.Published.Signature
 					for _, p := range st.Pools {
 						for _, s := range p.Servers {
 							if (p.Fqdn == f.Pool || p.Fqdn == f.BackupPool) && s.Fqdn != failing && s.LyncBackup == "NotInstalled" {
@@ -320,7 +322,15 @@ func TestAccPoolPair_bootstrapperFailureResumes(t *testing.T) {
 					}
 				},
 				Config: pairConfig(f, f.Pool, f.BackupPool, ""),
-				Check:  checkLabPaired(t, f, f.Pool, f.BackupPool),
+				Check: resource.ComposeTestCheckFunc(
+					checkLabPaired(t, f, f.Pool, f.BackupPool),
+					func(*terraform.State) error {
+						if sig := f.State(t).Published.Signature; sig != published {
+							return fmt.Errorf("the resumed apply published the topology again (%s, was %s)", sig, published)
+						}
+						return nil
+					},
+				),
 			},
 		},
 	})
@@ -339,7 +349,17 @@ func TestAccPoolPair_transientWinRMFaults(t *testing.T) {
 					f.Inject(t, labfarm.Fault{Kind: labfarm.FaultTransient, Mode: "reset", Count: 1, Host: "fe04.contoso.com"})
 				},
 				Config: pairConfig(f, f.Pool, f.BackupPool, ""),
-				Check:  checkLabPaired(t, f, f.Pool, f.BackupPool),
+				Check: resource.ComposeTestCheckFunc(
+					checkLabPaired(t, f, f.Pool, f.BackupPool),
+					func(*terraform.State) error {
+						for _, fault := range f.State(t).Faults {
+							if fault.Kind == labfarm.FaultTransient && fault.Remaining > 0 {
+								return fmt.Errorf("transient fault %s was not hit: %d of %d left", fault.ID, fault.Remaining, fault.Count)
+							}
+						}
+						return nil
+					},
+				),
 			},
 		},
 	})
@@ -518,6 +538,147 @@ func TestAccPoolPair_keepConvergedFalseOnlyReports(t *testing.T) {
 					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("front_end_servers").AtSliceIndex(0).AtMapKey("backup_service"), knownvalue.StringExact("Stopped")),
 				},
+			},
+		},
+	})
+}
+
+// TestAccPoolPair_renameAndSwapAreInPlace: respelling a pool or swapping the
+// two pools names the same mutual pairing, so neither tears it down.
+func TestAccPoolPair_renameAndSwapAreInPlace(t *testing.T) {
+	f := testAccFarm(t)
+	var signature string
+	keepSignature := func(*terraform.State) error {
+		if !f.IsLab() {
+			return nil
+		}
+		if sig := f.State(t).Published.Signature; signature == "" {
+			signature = sig
+		} else if sig != signature {
+			return fmt.Errorf("the topology was published again (signature %s, was %s)", sig, signature)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{Config: pairConfig(f, f.Pool, f.BackupPool, ""), Check: keepSignature},
+			{
+				Config: pairConfig(f, strings.ToUpper(f.Pool), f.BackupPool, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: keepSignature,
+			},
+			{
+				Config: pairConfig(f, f.BackupPool, f.Pool, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("id"), knownvalue.StringExact(pairID(f.Pool, f.BackupPool))),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("backup_status").AtSliceIndex(0).AtMapKey("pool_fqdn"), knownvalue.StringExact(f.BackupPool)),
+				},
+				Check: keepSignature,
+			},
+		},
+	})
+}
+
+// TestAccPoolPair_replaceOntoPairedPoolFailsAtPlan: replacing the backup pool
+// with a pool that another pairing holds must fail at plan, before the
+// destroy half would leave the healthy pair unpaired.
+func TestAccPoolPair_replaceOntoPairedPoolFailsAtPlan(t *testing.T) {
+	f := testAccFarm(t)
+	other := f.StandardPool
+	if other == "" {
+		t.Skip("needs a fourth pool to hold the third pool's pairing; the real-farm variables name three")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{Config: pairConfig(f, f.Pool, f.BackupPool, "")},
+			{
+				PreConfig:   func() { f.Pair(t, f.ThirdPool, other) },
+				Config:      pairConfig(f, f.Pool, f.ThirdPool, ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Pool Already Paired(?s).*` + regexp.QuoteMeta(other)),
+			},
+			{
+				// The existing pair was not touched.
+				PreConfig: func() {
+					if p := f.Partner(t, f.Pool); p != f.BackupPool {
+						t.Errorf("%s is paired with %q after the refused plan, want %s", f.Pool, p, f.BackupPool)
+					}
+					f.Unpair(t, f.ThirdPool)
+				},
+				Config: pairConfig(f, f.Pool, f.BackupPool, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccPoolPair_updateWithoutKeepConvergedLeavesServices: with
+// keep_converged = false an update changes the topology only.
+func TestAccPoolPair_updateWithoutKeepConvergedLeavesServices(t *testing.T) {
+	f := testAccFarm(t)
+	server := ""
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{
+			{
+				Config: pairConfig(f, f.Pool, f.BackupPool, "  keep_converged = false\n"),
+				Check: func(s *terraform.State) error {
+					server = s.RootModule().Resources[pairAddr].Primary.Attributes["front_end_servers.2.fqdn"]
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { f.StopBackupService(t, server) },
+				Config:    pairConfig(f, f.Pool, f.BackupPool, "  keep_converged = false\n  failure_detection_interval = 600\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("failure_detection_interval"), knownvalue.Int64Exact(600)),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("front_end_servers").AtSliceIndex(2).AtMapKey("backup_service"), knownvalue.StringExact("Stopped")),
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(false)),
+				},
+			},
+		},
+	})
+}
+
+// TestAccPoolPair_importRefusesAnotherPartner: importing a pair that does not
+// exist fails instead of adopting the pool's actual partner.
+func TestAccPoolPair_importRefusesAnotherPartner(t *testing.T) {
+	f := testAccFarm(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool, f.ThirdPool),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:     func() { f.Pair(t, f.Pool, f.ThirdPool) },
+				Config:        pairConfig(f, f.Pool, f.BackupPool, ""),
+				ResourceName:  pairAddr,
+				ImportState:   true,
+				ImportStateId: f.Pool + "," + f.BackupPool,
+				ExpectError:   regexp.MustCompile(`Cannot Import Lync Pool Pair(?s).*` + regexp.QuoteMeta(f.ThirdPool)),
+			},
+			{
+				// Clean up the out-of-band pairing through Terraform: import it
+				// and let the test destroy it.
+				Config:             pairConfig(f, f.Pool, f.ThirdPool, ""),
+				ResourceName:       pairAddr,
+				ImportState:        true,
+				ImportStateId:      f.ThirdPool + "," + f.Pool,
+				ImportStatePersist: true,
 			},
 		},
 	})

@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"net"
 	"os"
 	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -22,12 +24,13 @@ type providerData struct {
 	// unknown lists provider arguments that were unknown at plan time; lync
 	// is nil then.
 	unknown []string
-	// replacing remembers, per pool, the partner of a pairing this plan
-	// replaces. Terraform plans a replacement as a destroy and a create,
-	// and plans the create with no prior state: without this, the create's
-	// precondition check would report the pool as "already paired" with
-	// the very partner the destroy is about to remove.
-	replacing sync.Map // lower-case pool FQDN -> lower-case partner FQDN
+	// replacing remembers, for each pool of a pairing that this plan
+	// replaces, a pool of that pairing. Terraform plans a replacement as a
+	// destroy and a create, and plans the create with no prior state: the
+	// create's precondition check must then judge the topology as the
+	// destroy leaves it, neither refusing the pool as "already paired" with
+	// the partner about to be removed, nor missing another pairing.
+	replacing sync.Map // lower-case pool FQDN -> lower-case FQDN of a pool of the replaced pairing
 }
 
 // workflow returns the pairing workflow for one Terraform operation, with its
@@ -71,8 +74,7 @@ func (p *lyncProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "password")
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, s.Password)
+	warnTransportSecurity(s, &resp.Diagnostics)
 
 	client, err := winrm.New(winrm.Config{
 		Port:                 s.Port,
@@ -158,4 +160,41 @@ func logProgress(ctx context.Context, e pairing.Event) {
 		fields[k] = v
 	}
 	tflog.Info(ctx, e.Message, fields)
+}
+
+// warnTransportSecurity warns when the password or the servers' identity are
+// not protected: Basic authentication over plain HTTP to a remote server, or
+// HTTPS without certificate verification.
+func warnTransportSecurity(s settings, diags *diag.Diagnostics) {
+	if !s.HTTPS && !loopbackOnly(s.HostAddresses) {
+		diags.AddAttributeWarning(path.Root("https"), "Password Sent Over Unencrypted HTTP",
+			"https is false, so WinRM Basic authentication sends the password of "+s.Username+" readable by anyone on "+
+				"the network path to "+s.Host+" and the Front End servers (and the servers must allow unencrypted WinRM). "+
+				"Set https = true, with ca_certificate when the WinRM certificates come from a private CA.")
+	}
+	if s.Insecure {
+		diags.AddAttributeWarning(path.Root("insecure"), "TLS Certificate Verification Disabled",
+			"insecure = true accepts any certificate, so nothing proves that Terraform talks to "+s.Host+
+				" rather than to whoever intercepts the connection and the password. Set ca_certificate instead.")
+	}
+}
+
+// loopbackOnly reports whether every server is dialled on this machine
+// (the lab farm, or an SSH tunnel): the "*" entry and every other entry of
+// host_addresses are loopback addresses.
+func loopbackOnly(addresses map[string]string) bool {
+	if _, ok := addresses["*"]; !ok {
+		return false
+	}
+	for _, a := range addresses {
+		host := a
+		if h, _, err := net.SplitHostPort(a); err == nil {
+			host = h
+		}
+		ip := net.ParseIP(strings.Trim(host, "[]"))
+		if !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+			return false
+		}
+	}
+	return true
 }

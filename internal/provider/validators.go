@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -59,7 +58,7 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 		return
 	}
 	s := req.ConfigValue.ValueString()
-	if d, err := time.ParseDuration(strings.TrimSpace(s)); err != nil || d <= 0 {
+	if d, err := time.ParseDuration(s); err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
 			fmt.Sprintf("%q is not a positive duration. Use a Go duration such as 30s, 5m or 1h30m.", s))
 	}
