@@ -140,7 +140,7 @@ provider "lync" {
 	if err != nil {
 		return nil, err
 	}
-	f.lync = lync.New(runner{f.runner}, lync.Options{})
+	f.lync = lync.New(lync.OverWinRM(f.runner), lync.Options{})
 	return f, nil
 }
 
@@ -191,7 +191,7 @@ func startReal(host string) (*Farm, error) {
 	if f.runner, err = winrm.New(cfg); err != nil {
 		return nil, err
 	}
-	f.lync = lync.New(runner{f.runner}, lync.Options{
+	f.lync = lync.New(lync.OverWinRM(f.runner), lync.Options{
 		Module:           os.Getenv("LYNC_MODULE_NAME"),
 		BootstrapperPath: os.Getenv("LYNC_BOOTSTRAPPER_PATH"),
 	})
@@ -302,15 +302,4 @@ func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	return c
-}
-
-// runner adapts the WinRM client to the lync layer.
-type runner struct{ c *winrm.Client }
-
-func (r runner) Run(ctx context.Context, host, script string) (string, string, int, error) {
-	res, err := r.c.Run(ctx, host, script)
-	if err != nil {
-		return "", "", 0, err
-	}
-	return res.Stdout, res.Stderr, res.ExitCode, nil
 }

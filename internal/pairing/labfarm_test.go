@@ -1,5 +1,3 @@
-//go:build labfarm
-
 package pairing
 
 import (
@@ -13,23 +11,9 @@ import (
 	"github.com/lyncdr/terraform-provider-lync/internal/winrm"
 )
 
-// winrmRunner adapts the WinRM transport to lync.Runner, as the provider does.
-type winrmRunner struct{ c *winrm.Client }
-
-func (r winrmRunner) Run(ctx context.Context, host, script string) (string, string, int, error) {
-	res, err := r.c.Run(ctx, host, script)
-	if err != nil {
-		return "", "", 0, err
-	}
-	return res.Stdout, res.Stderr, res.ExitCode, nil
-}
-
 // TestLabFarm runs the whole workflow over real WinRM against the lab farm's
 // default farm: its interpreter and farm model are an independent
-// implementation of the other side of every script. It is behind the labfarm
-// build tag while the farm's interpreter is being written:
-//
-//	go test -tags labfarm -run TestLabFarm ./internal/pairing/
+// implementation of the other side of every script.
 func TestLabFarm(t *testing.T) {
 	if testing.Short() {
 		t.Skip("lab farm integration test")
@@ -48,10 +32,7 @@ func TestLabFarm(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer wc.Close()
-	client := lync.New(winrmRunner{wc}, lync.Options{})
-	if _, err := client.ReadTopology(ctx, "fe01.contoso.com", nil); err != nil && strings.Contains(err.Error(), "interpreter is not available yet") {
-		t.Skip("the lab farm's PowerShell interpreter is not wired in yet")
-	}
+	client := lync.New(lync.OverWinRM(wc), lync.Options{})
 
 	var events []Event
 	w := New(client, Options{ManagementHost: "fe01.contoso.com", PollInterval: 50 * time.Millisecond, MaxPollInterval: 200 * time.Millisecond,

@@ -45,7 +45,7 @@ const (
 	defaultModuleName              = "Lync"
 	defaultBootstrapperPath        = `C:\Program Files\Microsoft Lync Server 2013\Deployment\Bootstrapper.exe`
 	defaultMaxConcurrentOperations = 2
-	defaultServerParallelism       = 4
+	defaultServerParallelism       = 8
 	defaultStatusPollInterval      = 15 * time.Second
 )
 

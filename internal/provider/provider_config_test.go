@@ -44,7 +44,7 @@ func TestResolveDefaults(t *testing.T) {
 	if s.ConnectTimeout != 30*time.Second || s.OperationTimeout != 30*time.Minute || s.StatusPollInterval != 15*time.Second {
 		t.Errorf("durations: %v %v %v", s.ConnectTimeout, s.OperationTimeout, s.StatusPollInterval)
 	}
-	if s.MaxConcurrentOperations != 2 || s.ServerParallelism != 4 || len(s.HostAddresses) != 0 {
+	if s.MaxConcurrentOperations != 2 || s.ServerParallelism != 8 || len(s.HostAddresses) != 0 {
 		t.Errorf("limits: %+v", s)
 	}
 }

@@ -94,7 +94,7 @@ func (p *lyncProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	data := &providerData{
-		lync: lync.New(runnerAdapter{client}, lync.Options{
+		lync: lync.New(lync.OverWinRM(client), lync.Options{
 			Module:           s.ModuleName,
 			BootstrapperPath: s.BootstrapperPath,
 		}),
@@ -111,17 +111,6 @@ func (p *lyncProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	})
 	resp.ResourceData = data
 	resp.DataSourceData = data
-}
-
-// runnerAdapter lets the lync layer run scripts over the WinRM client.
-type runnerAdapter struct{ c *winrm.Client }
-
-func (a runnerAdapter) Run(ctx context.Context, host, script string) (string, string, int, error) {
-	res, err := a.c.Run(ctx, host, script)
-	if err != nil {
-		return "", "", 0, err
-	}
-	return res.Stdout, res.Stderr, res.ExitCode, nil
 }
 
 // transportLogger sends the transport's log lines to tflog, with the password
