@@ -24,7 +24,7 @@ func (s *Session) importModule() *ps.Cmdlet {
 					c.WriteError(&ps.ErrorRecord{
 						Message:               "The specified module '" + n + "' was not loaded because no valid module file was found in any module directory.",
 						ExceptionType:         "System.IO.FileNotFoundException",
-						FullyQualifiedErrorID: "Modules_ModuleNotFound,Microsoft.PowerShell.Commands.ImportModuleCommand",
+						FullyQualifiedErrorID: "Modules_ModuleNotFound," + classImportModule,
 						Category:              "ResourceUnavailable",
 						TargetName:            n,
 					})

@@ -43,8 +43,11 @@ func serviceNotFound(class, name string) error {
 
 // getWindowsService is Get-CsWindowsService [[-Name]] [-ComputerName]
 // [-ExcludeActivityLevel] [-Report]: NTService objects with Name,
-// DisplayName, Status and ActivityLevel (DESIGN.md §2); a service that is not
-// installed fails with ObjectNotFound.
+// DisplayName, Status and ActivityLevel (DESIGN.md §2; its content is
+// modelled, see activityCounters), without ActivityLevel under
+// -ExcludeActivityLevel ("return only the service status and not the service
+// activity level", §4.2 [C]); a service that is not installed fails with
+// ObjectNotFound.
 func (s *Session) getWindowsService() *ps.Cmdlet {
 	return &ps.Cmdlet{
 		Name: "Get-CsWindowsService",
@@ -88,7 +91,7 @@ func (s *Session) windowsServices(c *ps.Call) ([]*ps.Object, error) {
 		o := ps.NewObject("Microsoft.Rtc.Management.Deployment.Core.NTService").
 			Set("Status", svc.status(now)).Set("Name", svc.Name).Set("DisplayName", svc.DisplayName)
 		if !c.Bool("ExcludeActivityLevel") {
-			o.Set("ActivityLevel", "")
+			o.Set("ActivityLevel", svc.activityLevel(now))
 		}
 		s.remember(o, host)
 		out = append(out, o)

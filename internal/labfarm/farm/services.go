@@ -77,6 +77,31 @@ var baseServices = []struct {
 	{"FTA", "Lync Server File Transfer Agent", false, true},
 }
 
+// activityCounters is the activity level Get-CsWindowsService shows for a
+// running service: the service's own performance counters as
+// "Counter=value,Counter=value" (lync-dr.md §4.2: "per-service performance
+// counters, e.g. concurrent calls"; the counter names and the format are
+// [U]). The lab has no users, so every counter is 0. The replication and
+// logging agents report none, and neither does a service that is not
+// running.
+var activityCounters = map[string]string{
+	"RTCSRV":     "Active Registered Endpoints=0,Active Conferences=0",
+	"RTCDATAMCU": "Active Conferences=0,Connected Users=0",
+	"RTCASMCU":   "Active Conferences=0,Connected Users=0",
+	"RTCAVMCU":   "Number of Conferences=0,Number of Users=0",
+	"RTCIMMCU":   "Active Conferences=0,Connected Users=0",
+	"RTCMEDSRV":  "Current Calls=0",
+	LyncBackup:   "Pending Export Batches=0,Pending Import Batches=0",
+}
+
+// activityLevel is the service's ActivityLevel at now.
+func (s *winService) activityLevel(now time.Time) string {
+	if !s.isRunning(now) {
+		return ""
+	}
+	return activityCounters[s.Name]
+}
+
 // lyncBackupDisplayName is the Backup Service's display name: the product's
 // own naming is [C] (§4.1), the exact Windows DisplayName [U].
 const lyncBackupDisplayName = "Lync Server Backup Service"

@@ -40,6 +40,7 @@ func (f *Farm) Session(host string) *Session {
 	is2013 := pool != nil && pool.SupportsBackupService()
 	add := func(cs ...*ps.Cmdlet) {
 		for _, c := range cs {
+			c.FullName = cmdletClasses[strings.ToLower(c.Name)]
 			s.cmdlets[strings.ToLower(c.Name)] = c
 		}
 	}
@@ -106,9 +107,13 @@ func cmdletError(category, id, class, target, message string) *ps.ErrorRecord {
 	return ps.NewError(category, id+","+class, target, message)
 }
 
-// Cmdlet implementation classes, for FullyQualifiedErrorId ([U]: modelled on
-// the Microsoft.Rtc.Management namespaces the reference shows).
+// Cmdlet implementation classes, for FullyQualifiedErrorId: the cmdlets' own
+// errors (cmdletError) and the interpreter's binding errors
+// ("NamedParameterNotFound,<class>", ps.Cmdlet.FullName) name the same class.
+// The Lync ones are [U], modelled on the Microsoft.Rtc.Management namespaces
+// the reference shows; Import-Module's is PowerShell's own.
 const (
+	classImportModule      = "Microsoft.PowerShell.Commands.ImportModuleCommand"
 	classGetTopology       = "Microsoft.Rtc.Management.Deploy.Cmdlets.GetTopologyCmdlet"
 	classPublishTopology   = "Microsoft.Rtc.Management.Deploy.Cmdlets.PublishTopologyCmdlet"
 	classEnableTopology    = "Microsoft.Rtc.Management.Deploy.Cmdlets.EnableTopologyCmdlet"
@@ -122,6 +127,24 @@ const (
 	classStartService      = "Microsoft.Rtc.Management.Deployment.Cmdlets.StartCsWindowsServiceCmdlet"
 	classStopService       = "Microsoft.Rtc.Management.Deployment.Cmdlets.StopCsWindowsServiceCmdlet"
 )
+
+// cmdletClasses maps every command of a session (lower-case name) to its
+// class; Session sets ps.Cmdlet.FullName from it.
+var cmdletClasses = map[string]string{
+	"import-module":                    classImportModule,
+	"get-cstopology":                   classGetTopology,
+	"publish-cstopology":               classPublishTopology,
+	"enable-cstopology":                classEnableTopology,
+	"get-cspool":                       classGetPool,
+	"get-csservice":                    classGetService,
+	"get-cspoolbackuprelationship":     classGetRelationship,
+	"get-csbackupservicestatus":        classGetBackupStatus,
+	"invoke-csbackupservicesync":       classInvokeBackupSync,
+	"get-csbackupserviceconfiguration": classGetBackupConfig,
+	"get-cswindowsservice":             classGetWindowsService,
+	"start-cswindowsservice":           classStartService,
+	"stop-cswindowsservice":            classStopService,
+}
 
 // named is a named-only parameter.
 func named(name string, t ps.ParamType) ps.Param { return ps.Param{Name: name, Type: t, Position: -1} }

@@ -36,7 +36,13 @@ func (in *interp) collect(sc *scope, blk *stmtBlock) ([]Value, error) {
 // try/catch is waiting for, and that $ErrorActionPreference does not turn
 // into a script-terminating one, is reported and execution goes on with the
 // next statement, as in PowerShell.
+//
+// Each statement of the script itself (depth 0) is a top-level pipeline: when
+// it ends, Out-Default fixes the layout of the table it printed (format.go).
 func (in *interp) execStmts(sc *scope, stmts []stmt, out emitFn) error {
+	top := in.stmtDepth == 0
+	in.stmtDepth++
+	defer func() { in.stmtDepth-- }()
 	for _, st := range stmts {
 		if in.ctx.Err() != nil {
 			return errCancelled
@@ -48,6 +54,9 @@ func (in *interp) execStmts(sc *scope, stmts []stmt, out emitFn) error {
 		saved := in.failed
 		in.failed = false
 		err := in.execStmt(sc, st, out)
+		if top {
+			in.fmt.flush()
+		}
 		if err != nil {
 			var pe *psError
 			if errors.As(err, &pe) && !pe.script && in.tryDepth == 0 {

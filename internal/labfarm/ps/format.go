@@ -2,6 +2,8 @@ package ps
 
 import (
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -9,11 +11,24 @@ import (
 // PowerShell console host does. Scalars print one per line; objects with
 // fewer than five properties print as a table, others as a list; hashtables
 // as a Name/Value table. Consecutive objects of the same type share one table
-// header. Every object is written as soon as it arrives (no buffering), so
-// output streams; column widths therefore come from the first object of a
-// table, and later wider values are truncated with "...", as PowerShell does
-// once its table layout is fixed.
+// header.
+//
+// Column widths: a new table holds its rows until its layout is fixed, so
+// that every column fits the widest value of the objects available together
+// (lync-dr.md §2.2: "CentralMgmt.CMSMaster  NotInitialized" under a first
+// row "SteadyState"). The layout is fixed, and the held rows written, when
+// the top-level statement that produced them ends (interp.execStmts), before
+// any host text (Write-Host, [Console]::Write, a status report), before a
+// wait on the farm clock longer than tableGroupingDelay, when another kind
+// of output arrives, after maxHeldRows rows, and at the end of the script or
+// of Out-String. Output therefore still streams: a slow pipeline or a
+// polling loop shows each batch when it waits. Once the layout is fixed,
+// later objects of the same table reuse it and a wider value is cut with
+// "...", as PowerShell does. ([I]: Windows PowerShell 5 holds a table for
+// 300 ms to size it; this is the same rule on the farm clock, and the
+// published 2012 sample is consistent with it.)
 type formatter struct {
+	mu      sync.Mutex
 	w       *hostStreams
 	capture *strings.Builder // Out-String
 	group   *fmtGroup
@@ -23,6 +38,10 @@ type fmtGroup struct {
 	key  string
 	list bool
 	cols []column
+	// held are the rows of a table whose layout is not fixed yet; shown
+	// is set once the header has been written.
+	held  [][]string
+	shown bool
 }
 
 type column struct {
@@ -32,6 +51,14 @@ type column struct {
 }
 
 const hashNameWidth = 30
+
+// tableGroupingDelay is how long Out-Default waits for more objects before
+// it fixes a table's layout; a longer wait of the script renders the rows
+// it holds.
+const tableGroupingDelay = 300 * time.Millisecond
+
+// maxHeldRows bounds the rows a table holds before its layout is fixed.
+const maxHeldRows = 1000
 
 func (f *formatter) emit(s string) {
 	if f.capture != nil {
@@ -43,29 +70,64 @@ func (f *formatter) emit(s string) {
 
 func (f *formatter) line(s string) { f.emit(s + "\r\n") }
 
-// interrupt is called before raw console writes. PowerShell does not end a
-// table when host text is written in between, and neither do we.
-func (f *formatter) interrupt() {}
+// interrupt is called before raw console writes: the rows held so far are
+// written first, so host text keeps its place after them. PowerShell does
+// not end a table when host text is written in between, and neither do we.
+func (f *formatter) interrupt() { f.flush() }
+
+// flush fixes the layout of the open table and writes its held rows; the
+// table stays open for later objects of the same type.
+func (f *formatter) flush() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.flushLocked()
+}
+
+func (f *formatter) flushLocked() {
+	g := f.group
+	if g == nil || g.list || g.shown {
+		return
+	}
+	g.shown = true
+	f.emit("\r\n")
+	f.line(tableHeader(g.cols))
+	f.line(tableUnderline(g.cols))
+	for _, r := range g.held {
+		f.line(tableRow(g.cols, r))
+	}
+	g.held = nil
+}
 
 // finish closes the open table or list (end of the script or of Out-String).
 func (f *formatter) finish() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closeGroup()
+}
+
+func (f *formatter) closeGroup() {
 	if f.group != nil {
+		f.flushLocked()
 		f.emit("\r\n\r\n")
 		f.group = nil
 	}
 }
 
-func (f *formatter) closeGroup() { f.finish() }
-
 // write formats one output object.
 func (f *formatter) write(v Value) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.writeLocked(v)
+}
+
+func (f *formatter) writeLocked(v Value) error {
 	switch x := v.(type) {
 	case nil:
 		return nil
 	case []Value, []byte, []string, *arrayList, *xmlNodeList:
 		items, _ := enumerable(x)
 		for _, it := range items {
-			if err := f.write(it); err != nil {
+			if err := f.writeLocked(it); err != nil {
 				return err
 			}
 		}
@@ -83,14 +145,14 @@ func (f *formatter) write(v Value) error {
 		}
 		return nil
 	case *Hashtable:
-		f.row("hashtable", false, []column{{name: "Name", width: hashNameWidth}, {name: "Value"}}, nil)
+		f.openFixed("hashtable", []column{{name: "Name", width: hashNameWidth}, {name: "Value"}})
 		for _, k := range x.Keys() {
 			val, _ := x.Get(k)
 			f.line(tableRow(f.group.cols, []string{k, cellText(val)}))
 		}
 		return nil
 	case *dictEntry:
-		f.row("hashtable", false, []column{{name: "Name", width: hashNameWidth}, {name: "Value"}}, nil)
+		f.openFixed("hashtable", []column{{name: "Name", width: hashNameWidth}, {name: "Value"}})
 		f.line(tableRow(f.group.cols, []string{x.key, cellText(x.value)}))
 		return nil
 	case string:
@@ -130,50 +192,60 @@ func (f *formatter) write(v Value) error {
 		return nil
 	}
 	cols := make([]column, len(names))
-	texts := make([]string, len(names))
 	for i, n := range names {
-		texts[i] = cellText(vals[i])
-		w := utf8.RuneCountInString(n)
-		if l := utf8.RuneCountInString(texts[i]); l > w {
-			w = l
-		}
-		cols[i] = column{name: n, width: w, right: isNumber(vals[i])}
+		cols[i] = column{name: n, width: utf8.RuneCountInString(n), right: isNumber(vals[i])}
 	}
-	f.row(key, false, cols, nil)
-	f.line(tableRow(cols, texts))
+	f.group = &fmtGroup{key: key, cols: cols}
+	f.writeEntry(names, vals)
 	return nil
 }
 
-// row opens a table group with the given columns unless one with the same
-// key is open.
-func (f *formatter) row(key string, list bool, cols []column, _ []string) {
+// openFixed opens a table whose column widths are fixed in advance (the
+// Name/Value view of hashtables) and writes its header, unless a table with
+// the same key is open.
+func (f *formatter) openFixed(key string, cols []column) {
 	if f.group != nil && f.group.key == key {
 		return
 	}
 	f.closeGroup()
-	f.group = &fmtGroup{key: key, list: list, cols: cols}
+	f.group = &fmtGroup{key: key, cols: cols, shown: true}
 	f.emit("\r\n")
 	f.line(tableHeader(cols))
 	f.line(tableUnderline(cols))
 }
 
+// writeEntry writes (or, while the table's layout is open, holds) one
+// object of the open group.
 func (f *formatter) writeEntry(names []string, vals []Value) {
-	if f.group.list {
+	g := f.group
+	if g.list {
 		f.emit("\r\n")
 		for _, l := range listLines(names, vals) {
 			f.line(l)
 		}
 		return
 	}
-	texts := make([]string, len(f.group.cols))
-	for i, c := range f.group.cols {
+	texts := make([]string, len(g.cols))
+	for i, c := range g.cols {
 		for j, n := range names {
 			if strings.EqualFold(n, c.name) {
 				texts[i] = cellText(vals[j])
 			}
 		}
 	}
-	f.line(tableRow(f.group.cols, texts))
+	if g.shown {
+		f.line(tableRow(g.cols, texts))
+		return
+	}
+	for i, t := range texts {
+		if l := utf8.RuneCountInString(t); l > g.cols[i].width {
+			g.cols[i].width = l
+		}
+	}
+	g.held = append(g.held, texts)
+	if len(g.held) >= maxHeldRows {
+		f.flushLocked()
+	}
 }
 
 func isNumber(v Value) bool {

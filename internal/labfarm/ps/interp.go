@@ -65,6 +65,9 @@ type interp struct {
 	errHook  []func(*ErrorRecord) bool // 2>&1 and 2>$null redirections, innermost last
 	sleep    func(ctx context.Context, d time.Duration) error
 	cwd      string // current location (Set-Location), for .\tool.exe
+	// stmtDepth counts the statement lists being run; 0 outside the script's
+	// own statements (execStmts).
+	stmtDepth int
 }
 
 // frame is one function or script block invocation on the call stack.
@@ -122,9 +125,17 @@ func newInterp(ctx context.Context, env *Env, opts runOptions) *interp {
 	in.streams = &hostStreams{stdout: stdout, stderr: stderr, clixml: opts.clixml}
 	in.fmt = &formatter{w: in.streams}
 	in.stdin = newStdinReader(env.Stdin)
-	in.sleep = env.Sleep
-	if in.sleep == nil {
-		in.sleep = realSleep
+	sleep := env.Sleep
+	if sleep == nil {
+		sleep = realSleep
+	}
+	// A wait longer than Out-Default's grouping delay shows the table rows
+	// held so far (format.go), so that output streams while a script waits.
+	in.sleep = func(ctx context.Context, d time.Duration) error {
+		if d > tableGroupingDelay {
+			in.fmt.flush()
+		}
+		return sleep(ctx, d)
 	}
 	in.envVars = map[string][2]string{}
 	for k, v := range defaultEnvVars {
