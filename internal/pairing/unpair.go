@@ -49,6 +49,7 @@ func (w *Workflow) Unpair(ctx context.Context, s Spec) error {
 		var rels lync.Relations
 		switch {
 		case partner != "" && !same(partner, b):
+			fields["warning"] = true
 			w.emit(StepUnpair, host, fmt.Sprintf("warning: %s is paired with %s, not %s; that pairing is left alone", a, partner, b), fields)
 			return nil
 		case partner != "":

@@ -170,7 +170,9 @@ func (r *poolPairResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	wf, diags := r.data.workflow(ctx)
+	wf, diags := r.data.workflowWarning(ctx, func(w string) {
+		resp.Diagnostics.AddWarning("Pool Pairing Left Alone", w+". Terraform only removes the pairing it manages.")
+	})
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -107,18 +107,13 @@ func (r *poolPairResource) checkAtPlan(ctx context.Context, plan poolPairModel, 
 		return
 	}
 	var warnings []string
-	o := r.data.options
-	o.Progress = func(e pairing.Event) {
-		if w, _ := e.Fields["warning"].(bool); w {
-			warnings = append(warnings, strings.TrimPrefix(e.Message, "warning: "))
-		}
-	}
+	wf, diags := r.data.workflowWarning(ctx, func(w string) { warnings = append(warnings, w) })
+	resp.Diagnostics.Append(diags...)
 	spec := plan.spec()
 	timeout, diags := plan.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	wf := pairing.New(r.data.lync, o)
 	var err error
 	if replaced, ok := r.replacedPool(spec); ok {
 		// The create half of a replacement: check against the topology as

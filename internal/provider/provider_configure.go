@@ -39,6 +39,13 @@ type providerData struct {
 // arguments were not known yet. Topology edits stay serialized across
 // workflows: the lock lives in the lync layer.
 func (d *providerData) workflow(ctx context.Context) (*pairing.Workflow, diag.Diagnostics) {
+	return d.workflowWarning(ctx, nil)
+}
+
+// workflowWarning is workflow with the workflow's warnings (pairings that
+// Microsoft does not support, a pairing left alone) also passed to warn,
+// which turns them into warning diagnostics.
+func (d *providerData) workflowWarning(ctx context.Context, warn func(string)) (*pairing.Workflow, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if d == nil || d.lync == nil {
 		detail := "The provider has no connection settings."
@@ -50,7 +57,12 @@ func (d *providerData) workflow(ctx context.Context) (*pairing.Workflow, diag.Di
 		return nil, diags
 	}
 	o := d.options
-	o.Progress = func(e pairing.Event) { logProgress(ctx, e) }
+	o.Progress = func(e pairing.Event) {
+		logProgress(ctx, e)
+		if w, _ := e.Fields["warning"].(bool); w && warn != nil {
+			warn(strings.TrimPrefix(e.Message, "warning: "))
+		}
+	}
 	return pairing.New(d.lync, o), diags
 }
 
