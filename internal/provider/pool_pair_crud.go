@@ -78,7 +78,7 @@ func (r *poolPairResource) apply(ctx context.Context, plan *poolPairModel, timeo
 		return
 	}
 	converged := plan.Converged
-	diags.Append(plan.setObserved(st)...)
+	diags.Append(plan.setObserved(ctx, st)...)
 	if converged.ValueBool() {
 		// The workflow waited until the pair was converged: a status that
 		// moved on since (a steady state is only a snapshot) is for the next
@@ -160,7 +160,7 @@ func (r *poolPairResource) Read(ctx context.Context, req resource.ReadRequest, r
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(state.setObserved(st)...)
+	resp.Diagnostics.Append(state.setObserved(ctx, st)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -25,6 +26,26 @@ type poolPairModel struct {
 	BackupStatus              types.List     `tfsdk:"backup_status"`
 	Timeouts                  timeouts.Value `tfsdk:"timeouts"`
 }
+
+// Elements of the computed lists.
+type (
+	frontEndServerModel struct {
+		Fqdn          string `tfsdk:"fqdn"`
+		PoolFqdn      string `tfsdk:"pool_fqdn"`
+		BackupService string `tfsdk:"backup_service"`
+	}
+	backupModuleModel struct {
+		Identity     string `tfsdk:"identity"`
+		ExportStatus string `tfsdk:"export_status"`
+		ImportStatus string `tfsdk:"import_status"`
+	}
+	backupDirectionModel struct {
+		PoolFqdn       string              `tfsdk:"pool_fqdn"`
+		BackupPoolFqdn string              `tfsdk:"backup_pool_fqdn"`
+		Steady         bool                `tfsdk:"steady"`
+		Modules        []backupModuleModel `tfsdk:"modules"`
+	}
+)
 
 var (
 	frontEndServerType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -71,7 +92,7 @@ func seconds(v types.Int64, def int64) time.Duration {
 
 // setObserved stores what the farm reported. The configured spelling of the
 // pool names is kept when the farm reports the same name in another case.
-func (m *poolPairModel) setObserved(st *pairing.State) diag.Diagnostics {
+func (m *poolPairModel) setObserved(ctx context.Context, st *pairing.State) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.PoolFqdn = sameNameOr(m.PoolFqdn, st.PoolFqdn)
 	m.BackupPoolFqdn = sameNameOr(m.BackupPoolFqdn, st.BackupPoolFqdn)
@@ -90,46 +111,24 @@ func (m *poolPairModel) setObserved(st *pairing.State) diag.Diagnostics {
 	}
 	m.Converged = types.BoolValue(st.Converged && st.VoiceConsistent)
 
-	servers := make([]attr.Value, 0, len(st.Servers))
+	servers := make([]frontEndServerModel, 0, len(st.Servers))
 	for _, s := range st.Servers {
-		obj, d := types.ObjectValue(frontEndServerType.AttrTypes, map[string]attr.Value{
-			"fqdn":           types.StringValue(s.Fqdn),
-			"pool_fqdn":      types.StringValue(s.PoolFqdn),
-			"backup_service": types.StringValue(s.BackupService),
-		})
-		diags.Append(d...)
-		servers = append(servers, obj)
+		servers = append(servers, frontEndServerModel{Fqdn: s.Fqdn, PoolFqdn: s.PoolFqdn, BackupService: s.BackupService})
 	}
-	list, d := types.ListValue(frontEndServerType, servers)
+	var d diag.Diagnostics
+	m.FrontEndServers, d = types.ListValueFrom(ctx, frontEndServerType, servers)
 	diags.Append(d...)
-	m.FrontEndServers = list
 
-	directions := make([]attr.Value, 0, len(st.Directions))
+	directions := make([]backupDirectionModel, 0, len(st.Directions))
 	for _, dir := range st.Directions {
-		modules := make([]attr.Value, 0, len(dir.Modules))
+		modules := make([]backupModuleModel, 0, len(dir.Modules))
 		for _, mod := range dir.Modules {
-			obj, d := types.ObjectValue(backupModuleType.AttrTypes, map[string]attr.Value{
-				"identity":      types.StringValue(mod.Identity),
-				"export_status": types.StringValue(mod.ExportStatus),
-				"import_status": types.StringValue(mod.ImportStatus),
-			})
-			diags.Append(d...)
-			modules = append(modules, obj)
+			modules = append(modules, backupModuleModel{Identity: mod.Identity, ExportStatus: mod.ExportStatus, ImportStatus: mod.ImportStatus})
 		}
-		modList, d := types.ListValue(backupModuleType, modules)
-		diags.Append(d...)
-		obj, d := types.ObjectValue(backupDirectionType.AttrTypes, map[string]attr.Value{
-			"pool_fqdn":        types.StringValue(dir.PoolFqdn),
-			"backup_pool_fqdn": types.StringValue(dir.BackupPoolFqdn),
-			"steady":           types.BoolValue(dir.Steady),
-			"modules":          modList,
-		})
-		diags.Append(d...)
-		directions = append(directions, obj)
+		directions = append(directions, backupDirectionModel{PoolFqdn: dir.PoolFqdn, BackupPoolFqdn: dir.BackupPoolFqdn, Steady: dir.Steady, Modules: modules})
 	}
-	list, d = types.ListValue(backupDirectionType, directions)
+	m.BackupStatus, d = types.ListValueFrom(ctx, backupDirectionType, directions)
 	diags.Append(d...)
-	m.BackupStatus = list
 	return diags
 }
 

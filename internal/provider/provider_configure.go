@@ -48,7 +48,8 @@ func (d *providerData) workflow(ctx context.Context) (*pairing.Workflow, diag.Di
 func (d *providerData) workflowWarning(ctx context.Context, warn func(string)) (*pairing.Workflow, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if d == nil || d.lync == nil {
-		detail := "The provider has no connection settings."
+		detail := "The provider has no connection settings. Configure the provider block (host, username, password) " +
+			"or the LYNC_HOST, LYNC_USERNAME and LYNC_PASSWORD environment variables."
 		if d != nil && len(d.unknown) > 0 {
 			detail = "These provider arguments depend on values that are not known yet: " + strings.Join(d.unknown, ", ") +
 				". Apply the resources they depend on first (terraform apply -target=...), then apply again."

@@ -22,7 +22,10 @@
 //   - Values crossing the api.go boundary are the types listed on Value; use
 //     ToString, ToBool, ToInt and AsSlice to read TypeObject parameters.
 //   - Output streams: every object reaching the end of a top-level pipeline is
-//     formatted and written at once; Write-Host and Call.WriteHost go to stdout;
+//     formatted and written as it arrives, except that a new table holds its
+//     rows until the statement ends, the script waits longer than 300 ms on the
+//     farm clock or host text is written, so that its columns fit the values
+//     shown (format.go); Write-Host and Call.WriteHost go to stdout;
 //     errors, warnings and verbose records go to stderr as CLIXML under
 //     -EncodedCommand (Run) and as text under -Command.
 //   - Non-terminating errors (Call.WriteError) follow -ErrorAction and
