@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -159,11 +160,15 @@ func startReal(host string) (*Farm, error) {
 		return nil, fmt.Errorf("%s is set, so %s, %s and %s must name pools of that farm that the tests may pair and unpair",
 			EnvHost, EnvPool, EnvBackupPool, EnvThirdPool)
 	}
-	cfg := winrm.Config{
-		HTTPS:    strings.EqualFold(os.Getenv("LYNC_HTTPS"), "true") || os.Getenv("LYNC_HTTPS") == "1",
-		Insecure: strings.EqualFold(os.Getenv("LYNC_INSECURE"), "true") || os.Getenv("LYNC_INSECURE") == "1",
-		Username: os.Getenv("LYNC_USERNAME"),
-		Password: os.Getenv("LYNC_PASSWORD"),
+	cfg := winrm.Config{Username: os.Getenv("LYNC_USERNAME"), Password: os.Getenv("LYNC_PASSWORD")}
+	for name, dst := range map[string]*bool{"LYNC_HTTPS": &cfg.HTTPS, "LYNC_INSECURE": &cfg.Insecure} {
+		if raw := os.Getenv(name); raw != "" {
+			v, err := strconv.ParseBool(raw)
+			if err != nil {
+				return nil, fmt.Errorf("%s=%q is not a boolean", name, raw)
+			}
+			*dst = v
+		}
 	}
 	if p := os.Getenv("LYNC_PORT"); p != "" {
 		if _, err := fmt.Sscan(p, &cfg.Port); err != nil {
