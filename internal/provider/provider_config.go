@@ -158,6 +158,14 @@ func (m providerModel) resolve(ctx context.Context, getenv func(string) string) 
 		diags.AddAttributeError(path.Root("password"), "Missing WinRM Password",
 			"Set password (or "+envPassword+") for "+strconv.Quote(s.Username)+".")
 	}
+	if len(s.CACertPEM) > 0 && !s.HTTPS {
+		diags.AddAttributeError(path.Root("ca_certificate"), "CA Certificate Requires HTTPS",
+			"A CA certificate only applies to WinRM over HTTPS, but https is false. Set https = true (or "+envHTTPS+"=true), or remove the CA certificate.")
+	}
+	if len(s.CACertPEM) > 0 && s.Insecure {
+		diags.AddAttributeError(path.Root("insecure"), "Insecure Conflicts With CA Certificate",
+			"insecure = true skips the certificate verification that ca_certificate is for. Remove insecure.")
+	}
 	if s.Insecure && !s.HTTPS {
 		diags.AddAttributeError(path.Root("insecure"), "Insecure Requires HTTPS",
 			"insecure skips HTTPS certificate verification, but https is false. Set https = true (or "+envHTTPS+"=true), or remove insecure.")

@@ -153,3 +153,19 @@ func TestValidFQDN(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveCACertificateRules(t *testing.T) {
+	m := nullModel()
+	m.Host, m.Username, m.Password = types.StringValue("fe01.contoso.com"), types.StringValue("u"), types.StringValue("p")
+	m.CACertificate = types.StringValue("-----BEGIN CERTIFICATE-----\n")
+	m.Insecure = types.BoolValue(true)
+	_, diags := m.resolve(context.Background(), envOf(nil))
+	var got []string
+	for _, d := range diags.Errors() {
+		got = append(got, d.Summary())
+	}
+	want := "CA Certificate Requires HTTPS,Insecure Conflicts With CA Certificate,Insecure Requires HTTPS"
+	if strings.Join(got, ",") != want {
+		t.Errorf("diagnostics = %v, want %s", got, want)
+	}
+}
