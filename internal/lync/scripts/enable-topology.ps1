@@ -1,6 +1,6 @@
 {{template "begin" .}}
     $step = 'enable topology'
-    Enable-CsTopology
+    Enable-CsTopology -Force
 {{- template "relations" .}}
     $r = [ordered]@{ ok = $true; relations = $relations }
 {{- template "end" .}}

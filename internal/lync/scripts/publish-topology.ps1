@@ -8,14 +8,13 @@
     $step = 'read current topology'
     $current = (Get-CsTopology -AsXml).ToString()
     $published = $false
-    # -eq is case-insensitive, which is enough: every publish gives the
-    # document a new Signature GUID, so any publish since the caller read the
-    # topology shows up as a difference.
-    if ($current -eq $expected) {
+    # An exact (case-sensitive) comparison: any change since the caller read
+    # the topology, by another apply or in Topology Builder, refuses the publish.
+    if ($current -ceq $expected) {
         $step = 'publish topology'
         Publish-CsTopology -Document ([System.Xml.Linq.XElement]::Parse($xml)) -Force
         $step = 'enable topology'
-        Enable-CsTopology
+        Enable-CsTopology -Force
         $published = $true
     }
 {{- template "relations" .}}
