@@ -233,8 +233,14 @@ func (f *Farm) WinRMURL() string {
 	return scheme + "://" + f.WinRMAddr() + "/wsman"
 }
 
-// WinRMPort returns the WinRM listener's port.
-func (f *Farm) WinRMPort() int { return f.winrm.Addr().(*net.TCPAddr).Port }
+// WinRMPort returns the WinRM listener's port (0 if it were not a TCP
+// listener; Start always listens on TCP).
+func (f *Farm) WinRMPort() int {
+	if a, ok := f.winrm.Addr().(*net.TCPAddr); ok {
+		return a.Port
+	}
+	return 0
+}
 
 // TLS reports whether WinRM is served over HTTPS.
 func (f *Farm) TLS() bool { return f.tls }

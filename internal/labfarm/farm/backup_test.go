@@ -36,7 +36,7 @@ func TestBackupDirectionsOverFarmTime(t *testing.T) {
 		FS  = ExportFinalState
 	)
 	f := newTestFarm(t)
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	// Paired but LYNCBACKUP not installed: nothing moves.
 	expectExport(t, f, pool01, NI, NI, NI)
 	advance(t, f, 10*time.Minute)
@@ -76,17 +76,17 @@ func TestBackupDirectionsOverFarmTime(t *testing.T) {
 	if prop(t, r.out[0], "PoolFqdn") != pool02 || prop(t, r.out[0], "BackupPoolFqdn") != pool01 {
 		t.Errorf("pool fields %v %v", prop(t, r.out[0], "PoolFqdn"), prop(t, r.out[0], "BackupPoolFqdn"))
 	}
-	mods := prop(t, r.out[0], "BackupModules").([]ps.Value)
+	mods := propAs[[]ps.Value](t, r.out[0], "BackupModules")
 	var lines []string
 	for _, m := range mods {
-		lines = append(lines, strings.Join([]string{prop(t, m, "Identity").(string), prop(t, m, "ExportStatus").(string), prop(t, m, "ImportStatus").(string)}, " "))
+		lines = append(lines, strings.Join([]string{propAs[string](t, m, "Identity"), propAs[string](t, m, "ExportStatus"), propAs[string](t, m, "ImportStatus")}, " "))
 	}
 	want := []string{"UserServices.PresenceFocus SteadyState NormalState", "ConfServices.DataConf SteadyState NormalState", "CentralMgmt.CMSMaster NotInitialized NormalState"}
 	if !reflect.DeepEqual(lines, want) {
 		t.Errorf("modules %v", lines)
 	}
 	r = mustInvoke(t, fe01, "Get-CsBackupServiceStatus", map[string]ps.Value{"PoolFqdn": pool02, "Category": "cms"})
-	if mods := prop(t, r.out[0], "BackupModules").([]ps.Value); len(mods) != 1 || prop(t, mods[0], "Identity") != ModuleCMSMaster {
+	if mods := propAs[[]ps.Value](t, r.out[0], "BackupModules"); len(mods) != 1 || prop(t, mods[0], "Identity") != ModuleCMSMaster {
 		t.Errorf("-Category CMS: %v", mods)
 	}
 
@@ -122,13 +122,13 @@ func TestBackupDirectionsOverFarmTime(t *testing.T) {
 	if st := f.State(); len(st.Backup) != 0 || st.Published.Pairs == nil || len(st.Enabled.Pairs) != 0 {
 		t.Fatalf("after unpairing: backup %+v published %+v enabled %+v", st.Backup, st.Published, st.Enabled)
 	}
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	expectExport(t, f, pool01, NI, NI, NI)
 }
 
 func TestBackupShortOutageResumes(t *testing.T) {
 	f := newTestFarm(t)
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	deployBackup(t, f, pool01, pool02)
 	mustInvoke(t, f.Session("fe01.contoso.com"), "Invoke-CsBackupServiceSync", map[string]ps.Value{"PoolFqdn": pool01})
 	advance(t, f, 2*time.Minute)
@@ -150,7 +150,7 @@ func TestBackupShortOutageResumes(t *testing.T) {
 func TestBackupStartPendingCountsFromSettle(t *testing.T) {
 	f := newTestFarm(t)
 	f.lat.ServiceStart = 30 * time.Second
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	for _, m := range []string{"fe01.contoso.com", "fe04.contoso.com"} {
 		s := f.Session(m)
 		runNative(t, s, BootstrapperPath)

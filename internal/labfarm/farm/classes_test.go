@@ -49,14 +49,16 @@ try { Get-CsBackupServiceStatus -PoolFqdn pool03.contoso.com } catch { $_.FullyQ
 // ActivityLevel; -ExcludeActivityLevel leaves the property out.
 func TestWindowsServiceActivityLevel(t *testing.T) {
 	f := newTestFarm(t)
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	deployBackup(t, f, pool01, pool02)
-	f.clock.Advance(time.Minute)
+	if err := f.clock.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
 	fe04 := f.Session("fe04.contoso.com")
 	r := mustInvoke(t, fe04, "Get-CsWindowsService", nil)
 	levels := map[string]string{}
 	for _, o := range r.out {
-		levels[prop(t, o, "Name").(string)] = prop(t, o, "ActivityLevel").(string)
+		levels[propAs[string](t, o, "Name")] = propAs[string](t, o, "ActivityLevel")
 	}
 	if levels[LyncBackup] == "" || !strings.Contains(levels["RTCSRV"], "=0") || levels["REPLICA"] != "" {
 		t.Errorf("activity levels %q", levels)
@@ -78,7 +80,7 @@ func TestWindowsServiceActivityLevel(t *testing.T) {
 // NotInitialized.
 func TestBackupModulesDefaultView(t *testing.T) {
 	f := newTestFarm(t)
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	deployBackup(t, f, pool01, pool02)
 	mustInvoke(t, f.Session("fe01.contoso.com"), "Invoke-CsBackupServiceSync", map[string]ps.Value{"PoolFqdn": pool01})
 	advance(t, f, 5*time.Minute+time.Second)

@@ -59,7 +59,10 @@ func TestClockSleepFollowsScaleChangeAndAdvance(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case <-done:
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("sleep ignored Advance")
 	}

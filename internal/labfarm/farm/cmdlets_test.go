@@ -66,18 +66,18 @@ func TestGetCsTopologyAndPool(t *testing.T) {
 		t.Fatalf("AsXml: %T", r.out[0])
 	}
 	r = mustInvoke(t, s, "Get-CsTopology", nil)
-	if sites := prop(t, r.out[0], "Sites").([]ps.Value); len(sites) != 3 || sites[0] != "Site:Redmond" {
+	if sites := propAs[[]ps.Value](t, r.out[0], "Sites"); len(sites) != 3 || sites[0] != "Site:Redmond" {
 		t.Fatalf("sites %v", sites)
 	}
 	r = mustInvoke(t, s, "Get-CsPool", map[string]ps.Value{"Identity": "pool02.contoso.com"})
 	if len(r.out) != 1 || prop(t, r.out[0], "Site") != "Site:Dublin" || prop(t, r.out[0], "Fqdn") != "pool02.contoso.com" {
 		t.Fatalf("%v", r.out)
 	}
-	services := prop(t, r.out[0], "Services").([]ps.Value)
+	services := propAs[[]ps.Value](t, r.out[0], "Services")
 	joined := strings.Join(func() []string {
 		var out []string
 		for _, v := range services {
-			out = append(out, v.(string))
+			out = append(out, as[string](t, v))
 		}
 		return out
 	}(), ",")
@@ -86,7 +86,7 @@ func TestGetCsTopologyAndPool(t *testing.T) {
 			t.Errorf("services %s lack %s", joined, want)
 		}
 	}
-	if computers := prop(t, r.out[0], "Computers").([]ps.Value); len(computers) != 3 || computers[2] != "fe06.contoso.com" {
+	if computers := propAs[[]ps.Value](t, r.out[0], "Computers"); len(computers) != 3 || computers[2] != "fe06.contoso.com" {
 		t.Errorf("computers %v", computers)
 	}
 	if r := invoke(t, s, "Get-CsPool", map[string]ps.Value{"Identity": "nope.contoso.com"}); r.err == nil {
@@ -104,7 +104,7 @@ func TestGetCsTopologyAndPool(t *testing.T) {
 
 func TestGetCsServiceRegistrar(t *testing.T) {
 	f := newTestFarm(t)
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	r := mustInvoke(t, f.Session("fe01.contoso.com"), "Get-CsService", map[string]ps.Value{"Registrar": true, "PoolFqdn": pool01})
 	if len(r.out) != 1 || prop(t, r.out[0], "Identity") != "Registrar:pool01.contoso.com" || prop(t, r.out[0], "ServiceId") != "1-Registrar-1" ||
 		prop(t, r.out[0], "BackupRegistrar") != "Registrar:pool02.contoso.com" || prop(t, r.out[0], "FailureDetectionInterval") != "00:02:00" {
@@ -130,7 +130,7 @@ func TestGetCsPoolBackupRelationship(t *testing.T) {
 	if len(r.out) != 1 || prop(t, r.out[0], "PoolFqdn") != pool02 || prop(t, r.out[0], "BackupPoolFqdn") != pool01 {
 		t.Fatalf("%v", r.out)
 	}
-	if o := r.out[0].(*ps.Object); o.TypeNames[0] != "Microsoft.Rtc.Management.Hadr.BackupService.BackupRelation" {
+	if o := as[*ps.Object](t, r.out[0]); o.TypeNames[0] != "Microsoft.Rtc.Management.Hadr.BackupService.BackupRelation" {
 		t.Errorf("type %v", o.TypeNames)
 	}
 	for _, bad := range []string{"nope.contoso.com", "not a pool", "sql01.contoso.com"} {
@@ -154,10 +154,10 @@ func TestWindowsServiceCmdlets(t *testing.T) {
 	if rec, ok := r.err.(*ps.ErrorRecord); !ok || rec.Category != "ObjectNotFound" || rec.Message != "Cannot find any service with service name 'LYNCBACKUP'." {
 		t.Fatalf("absent service: %#v", r.err)
 	}
-	if r := invoke(t, fe04, "Start-CsWindowsService", map[string]ps.Value{"Name": "LYNCBACKUP"}); r.err == nil || r.err.(*ps.ErrorRecord).Category != "ObjectNotFound" {
+	if r := invoke(t, fe04, "Start-CsWindowsService", map[string]ps.Value{"Name": "LYNCBACKUP"}); r.err == nil || as[*ps.ErrorRecord](t, r.err).Category != "ObjectNotFound" {
 		t.Fatalf("start absent: %v", r.err)
 	}
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	if code, _, _ := runNative(t, fe04, BootstrapperPath); code != 0 {
 		t.Fatal(code)
 	}
@@ -166,7 +166,7 @@ func TestWindowsServiceCmdlets(t *testing.T) {
 	if prop(t, r.out[0], "Status") != StatusStopped || prop(t, r.out[0], "Name") != "LYNCBACKUP" || prop(t, r.out[0], "DisplayName") != "Lync Server Backup Service" {
 		t.Fatalf("%v", r.out[0])
 	}
-	if _, ok := r.out[0].(*ps.Object).Get("ActivityLevel"); !ok {
+	if _, ok := as[*ps.Object](t, r.out[0]).Get("ActivityLevel"); !ok {
 		t.Error("no ActivityLevel")
 	}
 	// Pipe it to Start-CsWindowsService: the object remembers fe04.
@@ -193,7 +193,7 @@ func TestWindowsServiceCmdlets(t *testing.T) {
 	if len(r.out) < 8 {
 		t.Errorf("%d services", len(r.out))
 	}
-	if _, ok := r.out[0].(*ps.Object).Get("ActivityLevel"); ok {
+	if _, ok := as[*ps.Object](t, r.out[0]).Get("ActivityLevel"); ok {
 		t.Error("ActivityLevel despite -ExcludeActivityLevel")
 	}
 	// Unknown and down computers fail.
@@ -272,7 +272,7 @@ func TestBackupCmdletErrors(t *testing.T) {
 			t.Errorf("%s %v: %v, want %q", tc.cmd, tc.bound, r.err, tc.want)
 		}
 	}
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	if r := invoke(t, s, "Invoke-CsBackupServiceSync", map[string]ps.Value{"PoolFqdn": pool01, "BackupModule": "ConfServices.DataConf"}); r.err == nil ||
 		!strings.Contains(r.err.Error(), `The Backup Service is not running on any Front End server of pool "pool01.contoso.com"`) {
 		t.Errorf("sync without LYNCBACKUP: %v", r.err)
@@ -287,7 +287,7 @@ func TestBackupCmdletErrors(t *testing.T) {
 // emit while it holds the farm lock (Get-CsWindowsService | Start-CsWindowsService).
 func TestEmitOutsideTheFarmLock(t *testing.T) {
 	f := newTestFarm(t)
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	s := f.Session("fe01.contoso.com")
 	runNative(t, s, BootstrapperPath)
 	done := make(chan error, 1)

@@ -79,7 +79,7 @@ func TestFaultValidation(t *testing.T) {
 
 func TestBootstrapperFailureFault(t *testing.T) {
 	f := newTestFarm(t)
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	if _, err := f.InjectFault(Fault{Kind: FaultBootstrapperFailure, Server: "fe05.contoso.com", Count: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestBootstrapperFailureFault(t *testing.T) {
 
 func TestSyncFaults(t *testing.T) {
 	f := newTestFarm(t)
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	deployBackup(t, f, pool01, pool02)
 	stuck, err := f.InjectFault(Fault{Kind: FaultSyncStuck, Pool: pool01})
 	if err != nil {
@@ -148,7 +148,7 @@ func TestSyncFaults(t *testing.T) {
 
 func TestServerDownStopsBackupActivity(t *testing.T) {
 	f := newTestFarm(t)
-	pairInDocument(t, f, "pool03.contoso.com", pool02)
+	pairWithPool02(t, f, "pool03.contoso.com")
 	deployBackup(t, f, "pool03.contoso.com", pool02)
 	for _, m := range []string{"fe07.contoso.com", "fe08.contoso.com"} {
 		if _, err := f.InjectFault(Fault{Kind: FaultServerDown, Server: m}); err != nil {
@@ -166,7 +166,7 @@ func TestServerDownStopsBackupActivity(t *testing.T) {
 
 func TestResetAndActions(t *testing.T) {
 	f := newTestFarm(t)
-	pairInDocument(t, f, pool01, pool02)
+	pairWithPool02(t, f, pool01)
 	deployBackup(t, f, pool01)
 	if err := f.StopBackupService("fe07.contoso.com"); err == nil || !strings.Contains(err.Error(), "not installed") {
 		t.Fatalf("stop absent: %v", err)

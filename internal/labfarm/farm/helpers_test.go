@@ -14,12 +14,9 @@ import (
 // every cmdlet latency zero, so that farm time moves only by Clock.Advance
 // (and by the wall time the test itself takes) and the backup model's timing
 // is exact.
-func newTestFarm(t *testing.T, mutate ...func(*Definition)) *Farm {
+func newTestFarm(t *testing.T) *Farm {
 	t.Helper()
 	def := DefaultDefinition()
-	for _, m := range mutate {
-		m(def)
-	}
 	lat := Latency{SyncInterval: 2 * time.Minute, InitialSync: 3 * time.Minute}
 	def.Latency = &lat
 	f, err := New(def, 1)
@@ -108,15 +105,31 @@ func prop(t *testing.T, v ps.Value, name string) ps.Value {
 	return x
 }
 
-// pairInDocument pairs two pools in the published document, publishes and
-// enables it, as the seed's steps 2-6 do.
-func pairInDocument(t *testing.T, f *Farm, a, b string) {
+// as returns v as a T, failing the test when it is something else.
+func as[T any](t *testing.T, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	if !ok {
+		t.Fatalf("got %T, want %T", v, x)
+	}
+	return x
+}
+
+// propAs returns a property of an object as a T.
+func propAs[T any](t *testing.T, v ps.Value, name string) T {
+	t.Helper()
+	return as[T](t, prop(t, v, name))
+}
+
+// pairWithPool02 pairs a pool with pool02 in the published document,
+// publishes and enables it, as the seed's steps 2-6 do.
+func pairWithPool02(t *testing.T, f *Farm, pool string) {
 	t.Helper()
 	root, err := ParseXML(f.PublishedXML())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := SetPairing(root, a, b, Failover{Automatic: true, FailureDetection: 120, FailbackDetection: 240}); err != nil {
+	if err := SetPairing(root, pool, pool02, Failover{Automatic: true, FailureDetection: 120, FailbackDetection: 240}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.Publish(root.String()); err != nil {

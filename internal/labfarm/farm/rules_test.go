@@ -36,9 +36,10 @@ func editDoc(t *testing.T, f *Farm, edit func(root *Element)) string {
 	return root.String()
 }
 
-func pair(a, b string) func(*Element) {
+// pairPool01With returns an edit that pairs pool01 with pool b.
+func pairPool01With(b string) func(*Element) {
 	return func(root *Element) {
-		if err := SetPairing(root, a, b, Failover{Automatic: true, FailureDetection: 120, FailbackDetection: 240}); err != nil {
+		if err := SetPairing(root, pool01, b, Failover{Automatic: true, FailureDetection: 120, FailbackDetection: 240}); err != nil {
 			panic(err)
 		}
 	}
@@ -64,11 +65,11 @@ func TestPublishRejectsRuleViolations(t *testing.T) {
 		want   []string
 	}{
 		{"one-sided", false, func(t *testing.T, root *Element) {
-			pair(p1, p2)(root)
+			pairPool01With(p2)(root)
 			RemoveLinksForTest(t, root, p2)
 		}, []string{"pool pool01.contoso.com names pool02.contoso.com as its backup pool, but pool02.contoso.com does not name pool01.contoso.com", "reciprocal"}},
 		{"two partners", false, func(t *testing.T, root *Element) {
-			pair(p1, p2)(root)
+			pairPool01With(p2)(root)
 			deps := registrar(t, root, p1).Child(NSTopology, "DependsOn")
 			deps.Add(NewElement(NSTopology, "Dependency", "Usage", UsageBackupRegistrar).Add(serviceIDElement(ServiceKey{3, "Registrar", 1})))
 		}, []string{"pool pool01.contoso.com names 2 backup pools (pool02.contoso.com, pool03.contoso.com)", "only one other pool"}},
@@ -78,10 +79,10 @@ func TestPublishRejectsRuleViolations(t *testing.T) {
 			deps.Add(NewElement(NSTopology, "Dependency", "Usage", UsageBackupRegistrar).Add(serviceIDElement(ServiceKey{1, "Registrar", 1})))
 		}, []string{"pool pool03.contoso.com names pool01.contoso.com as its backup pool, but pool01.contoso.com is already paired with pool02.contoso.com"}},
 		{"lync 2010", false, func(t *testing.T, root *Element) {
-			pair(p1, "pool10.contoso.com")(root)
+			pairPool01With("pool10.contoso.com")(root)
 		}, []string{"pool pool01.contoso.com cannot be paired with pool10.contoso.com: pool10.contoso.com runs Lync Server 2010, which has no Backup Service"}},
 		{"self", false, func(t *testing.T, root *Element) {
-			pair(p1, p1)(root)
+			pairPool01With(p1)(root)
 		}, []string{"pool pool01.contoso.com cannot be its own backup pool"}},
 		{"not a front end pool", false, func(t *testing.T, root *Element) {
 			deps := registrar(t, root, p1).Child(NSTopology, "DependsOn")
@@ -95,7 +96,7 @@ func TestPublishRejectsRuleViolations(t *testing.T) {
 			_ = SetPairing(root, p1, p2, Failover{Automatic: true, FailureDetection: 10, FailbackDetection: 240})
 		}, []string{"pool pool01.contoso.com: FailureDetectionInterval=10 is out of range: it must be 30 to 86400 seconds"}},
 		{"intervals without automatic failover", false, func(t *testing.T, root *Element) {
-			pair(p1, p2)(root)
+			pairPool01With(p2)(root)
 			registrar(t, root, p2).Child(NSServiceRoles, "RegistrarService").SetAttr("EnableAutomaticFailover", "false")
 		}, []string{"pool pool02.contoso.com: FailureDetectionInterval and FailbackDetectionInterval need EnableAutomaticFailover"}},
 		{"wrong namespace", false, func(t *testing.T, root *Element) {
@@ -106,7 +107,7 @@ func TestPublishRejectsRuleViolations(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newTestFarm(t)
 			if tc.paired {
-				pairInDocument(t, f, p1, p2)
+				pairWithPool02(t, f, p1)
 			}
 			doc := editDoc(t, f, func(root *Element) { tc.edit(t, root) })
 			before := stateJSON(t, f)
@@ -166,7 +167,7 @@ func TestPublishMalformedAndFileName(t *testing.T) {
 func TestPublishAcceptsEnterpriseWithStandard(t *testing.T) {
 	// Topology Builder allows EE<->SE although it is unsupported (§7.2).
 	f := newTestFarm(t)
-	doc := editDoc(t, f, pair("pool01.contoso.com", "se02.contoso.com"))
+	doc := editDoc(t, f, pairPool01With("se02.contoso.com"))
 	r := invoke(t, f.Session("fe01.contoso.com"), "Publish-CsTopology", map[string]ps.Value{"Document": doc})
 	if r.err != nil {
 		t.Fatal(r.err)
@@ -179,7 +180,7 @@ func TestPublishAcceptsEnterpriseWithStandard(t *testing.T) {
 func TestPublishWhatIfChangesNothing(t *testing.T) {
 	f := newTestFarm(t)
 	before := stateJSON(t, f)
-	doc := editDoc(t, f, pair("pool01.contoso.com", "pool02.contoso.com"))
+	doc := editDoc(t, f, pairPool01With("pool02.contoso.com"))
 	r := mustInvoke(t, f.Session("fe01.contoso.com"), "Publish-CsTopology", map[string]ps.Value{"Document": doc, "WhatIf": true})
 	if !strings.Contains(r.hostText(), "What if") {
 		t.Errorf("host %q", r.hostText())

@@ -133,13 +133,12 @@ func (s *server) names() []string {
 }
 
 // installLyncBackup installs the Backup Service, Stopped, as Bootstrapper
-// does (lync-dr.md §10.3 [I]). It reports whether it installed anything.
-func (s *server) installLyncBackup() bool {
+// does (lync-dr.md §10.3 [I]); an installed one is left as it is.
+func (s *server) installLyncBackup() {
 	if s.services[LyncBackup] != nil {
-		return false
+		return
 	}
 	s.services[LyncBackup] = &winService{Name: LyncBackup, DisplayName: lyncBackupDisplayName}
-	return true
 }
 
 // lyncBackupStatus returns the Backup Service status or StatusNotInstalled.

@@ -316,7 +316,7 @@ func parseStructure(root *Element) (*Topology, error) {
 			continue
 		}
 		if len(c.Machines) == 0 {
-			return nil, fmt.Errorf("Front End pool %s has no Machine", c.Fqdn)
+			return nil, fmt.Errorf("the Front End pool %s has no Machine", c.Fqdn)
 		}
 		p := &Pool{Fqdn: c.Fqdn, Key: c.Key, SiteName: t.SiteName(c.Key.SiteID), ServiceVersion: registrar.Version,
 			Machines: c.Machines, Roles: roles, registrar: registrar, Edition: EditionEnterprise}

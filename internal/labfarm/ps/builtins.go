@@ -43,6 +43,27 @@ func (c *bcall) get(name string) Value {
 func (c *bcall) str(name string) string { return ToString(c.bound[name]) }
 func (c *bcall) flag(name string) bool  { return ToBool(c.bound[name]) }
 
+// num returns a bound int parameter, or 0.
+func (c *bcall) num(name string) int { i, _ := c.bound[name].(int); return i }
+
+// items returns the pipeline objects a collecting builtin (Sort-Object,
+// Format-Table, ...) has gathered so far; begin starts it as []Value{}.
+func (c *bcall) items() []Value { items, _ := c.state.([]Value); return items }
+
+// collect adds a pipeline object to those gathered by a collecting builtin.
+func (c *bcall) collect(v Value) { c.state = append(c.items(), v) }
+
+// callState returns the state begin stored for this invocation, or stores
+// and returns a fresh one made by mk when there is none of type T.
+func callState[T any](c *bcall, mk func() T) T {
+	if st, ok := c.state.(T); ok {
+		return st
+	}
+	st := mk()
+	c.state = st
+	return st
+}
+
 // writeError reports a non-terminating error from a builtin.
 func (c *bcall) writeError(rec *ErrorRecord) error {
 	if rec.Command == "" {
@@ -95,12 +116,12 @@ func registerFallback(b *builtin) {
 func lookupBuiltin(lname string) *builtin  { return builtins[lname] }
 func lookupFallback(lname string) *builtin { return fallbacks[lname] }
 
-// parameter declaration helpers for builtins
+// Parameter declaration helpers for builtins.
 func pObj(name string, pos int, aliases ...string) paramSpec {
 	return paramSpec{name: name, position: pos, aliases: aliases, typeLabel: "System.Object", allowEmpty: true}
 }
-func pPipe(name string, pos int) paramSpec {
-	return paramSpec{name: name, position: pos, pipeline: true, typeLabel: "System.Management.Automation.PSObject", allowEmpty: true}
+func pInputObject(pos int) paramSpec {
+	return paramSpec{name: "InputObject", position: pos, pipeline: true, typeLabel: "System.Management.Automation.PSObject", allowEmpty: true}
 }
 func pStr(name string, pos int, aliases ...string) paramSpec {
 	return paramSpec{name: name, position: pos, aliases: aliases, typeLabel: "System.String", convert: func(v Value) (Value, error) {
@@ -113,8 +134,8 @@ func pStr(name string, pos int, aliases ...string) paramSpec {
 func pInt(name string, pos int, aliases ...string) paramSpec {
 	return paramSpec{name: name, position: pos, aliases: aliases, typeLabel: "System.Int32", convert: func(v Value) (Value, error) { return ToInt(v) }}
 }
-func pSwitch(name string, aliases ...string) paramSpec {
-	return paramSpec{name: name, position: -1, aliases: aliases, isSwitch: true, typeLabel: "System.Management.Automation.SwitchParameter"}
+func pSwitch(name string) paramSpec {
+	return paramSpec{name: name, position: -1, isSwitch: true, typeLabel: "System.Management.Automation.SwitchParameter"}
 }
 
 // builtinProc runs a builtin in a pipeline.

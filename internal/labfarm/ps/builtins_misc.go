@@ -18,9 +18,9 @@ func init() {
 			var d time.Duration
 			switch {
 			case c.has("Seconds"):
-				d = time.Duration(c.bound["Seconds"].(int)) * time.Second
+				d = time.Duration(c.num("Seconds")) * time.Second
 			case c.has("Milliseconds"):
-				d = time.Duration(c.bound["Milliseconds"].(int)) * time.Millisecond
+				d = time.Duration(c.num("Milliseconds")) * time.Millisecond
 			default:
 				return c.b.missingMandatory(c.bound, "")
 			}
@@ -40,7 +40,11 @@ func init() {
 				if err != nil {
 					return c.in.failAt(c.elem, err)
 				}
-				d = cv.(*dateTime)
+				dt, ok := cv.(*dateTime)
+				if !ok {
+					return c.in.failAt(c.elem, castError(c.get("Date"), tDateTime))
+				}
+				d = dt
 			}
 			if c.has("Format") {
 				return c.out(d.format(c.str("Format")))
@@ -190,7 +194,7 @@ func init() {
 	})
 	register(&builtin{
 		name:   "Invoke-Command",
-		params: []paramSpec{pObj("ScriptBlock", 0), pObj("ArgumentList", -1, "Args"), pStr("ComputerName", -1, "Cn"), pObj("Session", -1), pObj("Credential", -1), pPipe("InputObject", -1), pSwitch("NoNewScope")},
+		params: []paramSpec{pObj("ScriptBlock", 0), pObj("ArgumentList", -1, "Args"), pStr("ComputerName", -1, "Cn"), pObj("Session", -1), pObj("Credential", -1), pInputObject(-1), pSwitch("NoNewScope")},
 		process: func(c *bcall, v Value, present bool) error {
 			if c.has("ComputerName") || c.has("Session") {
 				rec := &ErrorRecord{Message: "Connecting to remote server failed with the following error message : The WinRM client cannot process the request. Remoting from the lab farm is not supported.", ExceptionType: "System.Management.Automation.Remoting.PSRemotingTransportException", FullyQualifiedErrorID: "PSSessionStateBroken", Category: "OpenError", TargetName: c.str("ComputerName")}
@@ -318,7 +322,7 @@ func init() {
 		n := name
 		register(&builtin{
 			name:   n,
-			params: []paramSpec{{name: "Path", position: 0, typeLabel: "System.String[]", allowEmpty: true}, pObj("Value", 1), pPipe("InputObject", -1), pStr("LiteralPath", -1, "PSPath"), pStr("FilePath", -1), pSwitch("Raw"), pStr("Encoding", -1), pSwitch("Force"), pSwitch("NoNewline"), pInt("TotalCount", -1, "First", "Head"), pInt("Tail", -1, "Last"), pSwitch("Append"), pInt("Width", -1)},
+			params: []paramSpec{{name: "Path", position: 0, typeLabel: "System.String[]", allowEmpty: true}, pObj("Value", 1), pInputObject(-1), pStr("LiteralPath", -1, "PSPath"), pStr("FilePath", -1), pSwitch("Raw"), pStr("Encoding", -1), pSwitch("Force"), pSwitch("NoNewline"), pInt("TotalCount", -1, "First", "Head"), pInt("Tail", -1, "Last"), pSwitch("Append"), pInt("Width", -1)},
 			end: func(c *bcall) error {
 				path := c.str("Path")
 				if path == "" {

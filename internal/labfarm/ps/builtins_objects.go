@@ -13,7 +13,7 @@ var whereOperators = []string{"EQ", "NE", "GT", "GE", "LT", "LE", "Like", "NotLi
 	"CEQ", "CNE", "CGT", "CGE", "CLT", "CLE", "CLike", "CNotLike", "CMatch", "CNotMatch", "CContains", "CNotContains", "CIn", "CNotIn"}
 
 func init() {
-	whereParams := []paramSpec{pObj("FilterScript", 0), pObj("Value", 1), pPipe("InputObject", -1)}
+	whereParams := []paramSpec{pObj("FilterScript", 0), pObj("Value", 1), pInputObject(-1)}
 	for _, op := range whereOperators {
 		whereParams = append(whereParams, pSwitch(op))
 	}
@@ -33,7 +33,7 @@ func init() {
 	})
 	register(&builtin{
 		name:   "ForEach-Object",
-		params: []paramSpec{pObj("Process", 0), pObj("Begin", -1), pObj("End", -1), {name: "RemainingScripts", position: 1, remaining: true, typeLabel: "System.Management.Automation.ScriptBlock[]", allowEmpty: true}, pPipe("InputObject", -1), pObj("ArgumentList", -1, "Args")},
+		params: []paramSpec{pObj("Process", 0), pObj("Begin", -1), pObj("End", -1), {name: "RemainingScripts", position: 1, remaining: true, typeLabel: "System.Management.Automation.ScriptBlock[]", allowEmpty: true}, pInputObject(-1), pObj("ArgumentList", -1, "Args")},
 		begin: func(c *bcall) error {
 			procs := AsSlice(c.get("Process"))
 			if rest, ok := c.bound["RemainingScripts"]; ok {
@@ -55,7 +55,7 @@ func init() {
 			if !present {
 				return nil
 			}
-			for _, p := range c.state.([]Value) {
+			for _, p := range c.items() {
 				switch x := p.(type) {
 				case *scriptBlock:
 					if err := c.in.invokeScriptBlock(c.sc, x, nil, v, true, false, c.out); err != nil {
@@ -95,29 +95,29 @@ func init() {
 	register(&builtin{
 		name: "Select-Object",
 		params: []paramSpec{pObj("Property", 0), pStr("ExpandProperty", -1), pInt("First", -1), pInt("Last", -1), pInt("Skip", -1),
-			pSwitch("Unique"), pObj("Index", -1), pPipe("InputObject", -1), pObj("ExcludeProperty", -1), pSwitch("Wait")},
-		begin: func(c *bcall) error { c.state = &selectState{}; return nil },
+			pSwitch("Unique"), pObj("Index", -1), pInputObject(-1), pObj("ExcludeProperty", -1), pSwitch("Wait")},
+		begin: func(c *bcall) error { c.state = newSelectState(); return nil },
 		process: func(c *bcall, v Value, present bool) error {
 			if !present {
 				return nil
 			}
-			st := c.state.(*selectState)
+			st := callState(c, newSelectState)
 			st.n++
-			if c.has("Skip") && st.n <= c.bound["Skip"].(int) {
+			if c.has("Skip") && st.n <= c.num("Skip") {
 				return nil
 			}
 			if c.has("Last") || c.has("Unique") || c.has("Index") {
 				st.items = append(st.items, v)
 				return nil
 			}
-			if c.has("First") && st.emitted >= c.bound["First"].(int) {
+			if c.has("First") && st.emitted >= c.num("First") {
 				return nil
 			}
 			st.emitted++
 			return selectEmit(c, v)
 		},
 		end: func(c *bcall) error {
-			st := c.state.(*selectState)
+			st := callState(c, newSelectState)
 			items := st.items
 			if items == nil {
 				return nil
@@ -148,11 +148,11 @@ func init() {
 				}
 				items = sel
 			}
-			if c.has("First") && len(items) > c.bound["First"].(int) {
-				items = items[:c.bound["First"].(int)]
+			if c.has("First") && len(items) > c.num("First") {
+				items = items[:c.num("First")]
 			}
 			if c.has("Last") {
-				n := c.bound["Last"].(int)
+				n := c.num("Last")
 				if len(items) > n {
 					items = items[len(items)-n:]
 				}
@@ -167,11 +167,11 @@ func init() {
 	})
 	register(&builtin{
 		name:   "Sort-Object",
-		params: []paramSpec{pObj("Property", 0), pSwitch("Descending"), pSwitch("Unique"), pSwitch("CaseSensitive"), pPipe("InputObject", -1)},
+		params: []paramSpec{pObj("Property", 0), pSwitch("Descending"), pSwitch("Unique"), pSwitch("CaseSensitive"), pInputObject(-1)},
 		begin:  func(c *bcall) error { c.state = []Value{}; return nil },
 		process: func(c *bcall, v Value, present bool) error {
 			if present {
-				c.state = append(c.state.([]Value), v)
+				c.collect(v)
 			}
 			return nil
 		},
@@ -179,11 +179,11 @@ func init() {
 	})
 	register(&builtin{
 		name:   "Measure-Object",
-		params: []paramSpec{pObj("Property", 0), pSwitch("Sum"), pSwitch("Average"), pSwitch("Maximum"), pSwitch("Minimum"), pSwitch("Line"), pSwitch("Word"), pSwitch("Character"), pPipe("InputObject", -1)},
+		params: []paramSpec{pObj("Property", 0), pSwitch("Sum"), pSwitch("Average"), pSwitch("Maximum"), pSwitch("Minimum"), pSwitch("Line"), pSwitch("Word"), pSwitch("Character"), pInputObject(-1)},
 		begin:  func(c *bcall) error { c.state = []Value{}; return nil },
 		process: func(c *bcall, v Value, present bool) error {
 			if present {
-				c.state = append(c.state.([]Value), v)
+				c.collect(v)
 			}
 			return nil
 		},
@@ -191,11 +191,11 @@ func init() {
 	})
 	register(&builtin{
 		name:   "Group-Object",
-		params: []paramSpec{pObj("Property", 0), pSwitch("NoElement"), pSwitch("AsHashTable"), pSwitch("AsString"), pSwitch("CaseSensitive"), pPipe("InputObject", -1)},
+		params: []paramSpec{pObj("Property", 0), pSwitch("NoElement"), pSwitch("AsHashTable"), pSwitch("AsString"), pSwitch("CaseSensitive"), pInputObject(-1)},
 		begin:  func(c *bcall) error { c.state = []Value{}; return nil },
 		process: func(c *bcall, v Value, present bool) error {
 			if present {
-				c.state = append(c.state.([]Value), v)
+				c.collect(v)
 			}
 			return nil
 		},
@@ -208,19 +208,19 @@ func init() {
 	})
 	register(&builtin{
 		name: "Add-Member",
-		params: []paramSpec{pStr("MemberType", 0, "Type"), pStr("Name", 1), pObj("Value", 2), pObj("SecondValue", 3), pPipe("InputObject", -1),
+		params: []paramSpec{pStr("MemberType", 0, "Type"), pStr("Name", 1), pObj("Value", 2), pObj("SecondValue", 3), pInputObject(-1),
 			pStr("NotePropertyName", -1), pObj("NotePropertyValue", -1), pObj("NotePropertyMembers", -1), pSwitch("PassThru"), pSwitch("Force"), pStr("TypeName", -1)},
-		process: func(c *bcall, v Value, present bool) error { return addMemberCmd(c, v, present) },
+		process: func(c *bcall, v Value, present bool) error { return addMemberCmd(c) },
 	})
 	register(&builtin{
 		name:   "Get-Member",
-		params: []paramSpec{pObj("Name", 0), pPipe("InputObject", -1), pStr("MemberType", -1, "Type"), pSwitch("Static"), pSwitch("Force")},
-		begin:  func(c *bcall) error { c.state = map[string]bool{}; return nil },
+		params: []paramSpec{pObj("Name", 0), pInputObject(-1), pStr("MemberType", -1, "Type"), pSwitch("Static"), pSwitch("Force")},
+		begin:  func(c *bcall) error { c.state = newSeenTypes(); return nil },
 		process: func(c *bcall, v Value, present bool) error {
 			if !present || v == nil {
 				return nil
 			}
-			seen := c.state.(map[string]bool)
+			seen := callState(c, newSeenTypes)
 			tn := typeName(v)
 			if seen[tn] {
 				return nil
@@ -247,6 +247,11 @@ type selectState struct {
 	n, emitted int
 	items      []Value
 }
+
+func newSelectState() *selectState { return &selectState{} }
+
+// newSeenTypes makes Get-Member's set of type names already described.
+func newSeenTypes() map[string]bool { return map[string]bool{} }
 
 func isMethodCall(v Value, name string) bool {
 	switch v.(type) {
@@ -395,7 +400,7 @@ type sortKey struct {
 }
 
 func sortEnd(c *bcall) error {
-	items := c.state.([]Value)
+	items := c.items()
 	desc := c.flag("Descending")
 	cs := c.flag("CaseSensitive")
 	var keys []sortKey
@@ -483,13 +488,13 @@ func sortEnd(c *bcall) error {
 }
 
 func measureEnd(c *bcall) error {
-	items := c.state.([]Value)
+	items := c.items()
 	props := AsSlice(c.get("Property"))
 	emit := func(prop string, values []Value) error {
 		o := NewObject("Microsoft.PowerShell.Commands.GenericMeasureInfo")
 		count := 0
 		var sum float64
-		var min, max Value
+		var lo, hi Value
 		for _, v := range values {
 			if v == nil && prop != "" {
 				continue
@@ -503,13 +508,13 @@ func measureEnd(c *bcall) error {
 				sum += f
 			}
 			if c.flag("Minimum") {
-				if cmp, _ := compareValues(v, min, false); min == nil || cmp < 0 {
-					min = v
+				if cmp, _ := compareValues(v, lo, false); lo == nil || cmp < 0 {
+					lo = v
 				}
 			}
 			if c.flag("Maximum") {
-				if cmp, _ := compareValues(v, max, false); max == nil || cmp > 0 {
-					max = v
+				if cmp, _ := compareValues(v, hi, false); hi == nil || cmp > 0 {
+					hi = v
 				}
 			}
 		}
@@ -525,10 +530,10 @@ func measureEnd(c *bcall) error {
 			}
 		}
 		if c.flag("Minimum") {
-			minV = min
+			minV = lo
 		}
 		if c.flag("Maximum") {
-			maxV = max
+			maxV = hi
 		}
 		o.Set("Average", avg).Set("Sum", sumV).Set("Maximum", maxV).Set("Minimum", minV).Set("Property", nilIfEmpty(prop))
 		return c.out(o)
@@ -561,7 +566,7 @@ func nilIfEmpty(s string) Value {
 }
 
 func groupEnd(c *bcall) error {
-	items := c.state.([]Value)
+	items := c.items()
 	props := AsSlice(c.get("Property"))
 	type grp struct {
 		name   string
@@ -657,7 +662,7 @@ func newObjectCmd(c *bcall) error {
 	return c.out(obj)
 }
 
-func addMemberCmd(c *bcall, v Value, present bool) error {
+func addMemberCmd(c *bcall) error {
 	target := c.get("InputObject")
 	o, ok := target.(*Object)
 	if !ok {

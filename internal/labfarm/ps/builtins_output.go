@@ -12,6 +12,9 @@ import (
 // CLIXML elements on stderr with -EncodedCommand, "WARNING: ..." lines on
 // stdout with -Command. Write-Progress is accepted and dropped.
 
+// newCaptureFormatter makes the formatter Out-String renders into.
+func newCaptureFormatter() *formatter { return &formatter{capture: &strings.Builder{}} }
+
 func init() {
 	register(&builtin{
 		name:   "Write-Output",
@@ -80,11 +83,11 @@ func init() {
 	})
 	register(&builtin{
 		name:   "Out-Null",
-		params: []paramSpec{pPipe("InputObject", -1)},
+		params: []paramSpec{pInputObject(-1)},
 	})
 	register(&builtin{
 		name:   "Out-Default",
-		params: []paramSpec{pPipe("InputObject", -1)},
+		params: []paramSpec{pInputObject(-1)},
 		process: func(c *bcall, v Value, present bool) error {
 			if present {
 				return c.in.fmt.write(v)
@@ -94,7 +97,7 @@ func init() {
 	})
 	register(&builtin{
 		name:   "Out-Host",
-		params: []paramSpec{pPipe("InputObject", -1), pSwitch("Paging")},
+		params: []paramSpec{pInputObject(-1), pSwitch("Paging")},
 		process: func(c *bcall, v Value, present bool) error {
 			if present {
 				return c.in.fmt.write(v)
@@ -104,15 +107,15 @@ func init() {
 	})
 	register(&builtin{
 		name:   "Out-String",
-		params: []paramSpec{pPipe("InputObject", -1), pSwitch("Stream"), pInt("Width", -1)},
-		begin:  func(c *bcall) error { c.state = &formatter{capture: &strings.Builder{}}; return nil },
+		params: []paramSpec{pInputObject(-1), pSwitch("Stream"), pInt("Width", -1)},
+		begin:  func(c *bcall) error { c.state = newCaptureFormatter(); return nil },
 		process: func(c *bcall, v Value, present bool) error {
 			if !present {
 				return nil
 			}
-			f := c.state.(*formatter)
+			f := callState(c, newCaptureFormatter)
 			if c.flag("Stream") {
-				sub := &formatter{capture: &strings.Builder{}}
+				sub := newCaptureFormatter()
 				_ = sub.write(v)
 				sub.finish()
 				for _, l := range strings.Split(strings.TrimRight(sub.capture.String(), "\r\n"), "\r\n") {
@@ -128,7 +131,7 @@ func init() {
 			if c.flag("Stream") {
 				return nil
 			}
-			f := c.state.(*formatter)
+			f := callState(c, newCaptureFormatter)
 			f.finish()
 			return c.out(f.capture.String())
 		},
@@ -137,16 +140,16 @@ func init() {
 		list := name == "Format-List"
 		register(&builtin{
 			name:   name,
-			params: []paramSpec{pObj("Property", 0), pPipe("InputObject", -1), pSwitch("AutoSize"), pSwitch("HideTableHeaders"), pSwitch("Wrap"), pObj("GroupBy", -1), pSwitch("Force")},
+			params: []paramSpec{pObj("Property", 0), pInputObject(-1), pSwitch("AutoSize"), pSwitch("HideTableHeaders"), pSwitch("Wrap"), pObj("GroupBy", -1), pSwitch("Force")},
 			begin:  func(c *bcall) error { c.state = []Value{}; return nil },
 			process: func(c *bcall, v Value, present bool) error {
 				if present {
-					c.state = append(c.state.([]Value), v)
+					c.collect(v)
 				}
 				return nil
 			},
 			end: func(c *bcall) error {
-				items := c.state.([]Value)
+				items := c.items()
 				if len(items) == 0 {
 					return nil
 				}

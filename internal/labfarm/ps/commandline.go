@@ -47,7 +47,8 @@ func RunCommandLine(ctx context.Context, env *Env, commandLine string) int {
 	args := argv[1:]
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		if !(strings.HasPrefix(a, "-") || strings.HasPrefix(a, "/")) || a == "-" {
+		isOption := strings.HasPrefix(a, "-") || strings.HasPrefix(a, "/")
+		if !isOption || a == "-" {
 			// First non-option: the rest is the command (-Command is the default).
 			return run(ctx, env, strings.Join(args[i:], " "), runOptions{})
 		}
@@ -115,9 +116,9 @@ func RunCommandLine(ctx context.Context, env *Env, commandLine string) int {
 	return 0
 }
 
-// matchSwitch reports whether key abbreviates name with at least min.
-func matchSwitch(key, name, min string) bool {
-	return strings.HasPrefix(name, key) && len(key) >= len(min) && strings.HasPrefix(key, min)
+// matchSwitch reports whether key abbreviates name with at least shortest.
+func matchSwitch(key, name, shortest string) bool {
+	return strings.HasPrefix(name, key) && len(key) >= len(shortest) && strings.HasPrefix(key, shortest)
 }
 
 // splitCommandLine splits a Windows command line as CommandLineToArgvW

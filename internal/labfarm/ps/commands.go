@@ -224,15 +224,15 @@ func (in *interp) evalArgs(sc *scope, args []cmdArg) ([]argValue, error) {
 			}
 			out = append(out, argValue{value: v, ext: a.extent})
 		case argNamed:
-			av := argValue{name: a.name, ext: a.extent, text: a.extent.text()}
+			av := argValue{name: a.name, ext: a.extent, text: a.text()}
 			if a.hasColon {
 				v, err := in.evalExpr(sc, a.value)
 				if err != nil {
 					return nil, err
 				}
 				av.value, av.hasValue = v, true
-				av.ext = extent{src: a.extent.src, start: a.extent.start, end: a.value.ext().end}
-				av.text = strings.TrimSuffix(a.extent.text(), ":")
+				av.ext = extent{src: a.src, start: a.start, end: a.value.ext().end}
+				av.text = strings.TrimSuffix(a.text(), ":")
 			}
 			out = append(out, av)
 		case argSplat:

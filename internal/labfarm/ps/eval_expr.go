@@ -280,7 +280,7 @@ func (in *interp) evalInvoke(sc *scope, x *invokeExpr) (Value, error) {
 		if !ok {
 			return nil, in.failAt(x, rtError("InvalidOperation", "RuntimeException", "Unable to find type ["+ToString(obj)+"]."))
 		}
-		v, err := in.staticMethod(sc, ti.t, name, args)
+		v, err := in.staticMethod(ti.t, name, args)
 		return v, in.failAt(x, wrapMethodError(name, len(args), err))
 	}
 	v, err := in.callMethod(sc, obj, name, args)

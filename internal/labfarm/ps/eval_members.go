@@ -754,7 +754,7 @@ func (in *interp) callMethod(sc *scope, v Value, name string, args []Value) (Val
 			return x.Message, nil
 		}
 	case *regexValue:
-		return in.regexMethod(sc, x, ln, name, args)
+		return in.regexMethod(x, ln, name, args)
 	case *nsManager:
 		switch ln {
 		case "addnamespace":
@@ -804,7 +804,7 @@ func (in *interp) callMethod(sc *scope, v Value, name string, args []Value) (Val
 				return isInstance(args[0], x.t), nil
 			}
 		}
-		return in.staticMethod(sc, x.t, name, args)
+		return in.staticMethod(x.t, name, args)
 	}
 	return nil, methodNotFound(v, name)
 }
@@ -817,9 +817,11 @@ func asErr(err error, target **psError) bool {
 	return ok
 }
 
-func argString(args []Value, i int) string {
-	if i < len(args) {
-		return ToString(args[i])
+// namespaceArg returns the namespace URI that XML methods such as
+// GetAttribute(name, ns) take as their second argument, or "".
+func namespaceArg(args []Value) string {
+	if len(args) > 1 {
+		return ToString(args[1])
 	}
 	return ""
 }
@@ -1439,7 +1441,7 @@ func dateMethod(d *dateTime, ln, name string, args []Value) (Value, error) {
 	return nil, methodNotFound(d, name)
 }
 
-func (in *interp) regexMethod(sc *scope, r *regexValue, ln, name string, args []Value) (Value, error) {
+func (in *interp) regexMethod(r *regexValue, ln, name string, args []Value) (Value, error) {
 	re, err := compileRegex(r.pattern, false)
 	if err != nil {
 		return nil, err

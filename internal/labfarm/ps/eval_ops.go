@@ -63,11 +63,11 @@ func (in *interp) binaryOp(sc *scope, op string, l, r Value) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, cerr := convertTo(l, t)
-		if cerr != nil {
-			return nil, nil
+		// -as yields $null, not an error, when the conversion fails.
+		if v, cerr := convertTo(l, t); cerr == nil {
+			return v, nil
 		}
-		return v, nil
+		return nil, nil
 	case "-join":
 		items := AsSlice(l)
 		parts := make([]string, len(items))
@@ -298,8 +298,7 @@ func arith(op string, l, r Value) (Value, error) {
 			if li == 0 || ri == 0 {
 				return 0, nil
 			}
-			p := li * ri
-			if p/ri == li && !(li == -1 && ri == math.MinInt) && !(ri == -1 && li == math.MinInt) {
+			if p, ok := mulInt(li, ri); ok {
 				return p, nil
 			}
 			return float64(li) * float64(ri), nil
@@ -389,10 +388,13 @@ func (in *interp) unaryOp(op string, v Value) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		if i, ok := n.(int); ok {
-			return -i, nil
+		switch x := n.(type) {
+		case int:
+			return -x, nil
+		case float64:
+			return -x, nil
 		}
-		return -n.(float64), nil
+		return nil, castError(v, tInt)
 	case "+":
 		return toNumber(v)
 	case "-bnot":
@@ -482,8 +484,10 @@ type regexKey struct {
 // look-around or back-references), caching compiled expressions.
 func compileRegex(pattern string, ci bool) (*regexp.Regexp, error) {
 	k := regexKey{pattern, ci}
-	if re, ok := regexCache.Load(k); ok {
-		return re.(*regexp.Regexp), nil
+	if cached, ok := regexCache.Load(k); ok {
+		if re, ok := cached.(*regexp.Regexp); ok {
+			return re, nil
+		}
 	}
 	p := pattern
 	if ci {
@@ -618,12 +622,22 @@ func expandReplacement(re *regexp.Regexp, sub []string, repl string) string {
 	return b.String()
 }
 
+// mulInt multiplies two non-zero ints, reporting false when the product
+// overflows.
+func mulInt(a, b int) (int, bool) {
+	p := a * b
+	if p/b != a || (a == -1 && b == math.MinInt) || (b == -1 && a == math.MinInt) {
+		return 0, false
+	}
+	return p, true
+}
+
 // splitOp implements binary -split (regular expression delimiter, optional
 // maximum number of substrings).
 func splitOp(l, r Value, cs bool) (Value, error) {
 	args := AsSlice(r)
 	pattern := ""
-	max := 0
+	limit := 0
 	if len(args) > 0 {
 		pattern = ToString(args[0])
 	}
@@ -632,7 +646,7 @@ func splitOp(l, r Value, cs bool) (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		max = n
+		limit = n
 	}
 	re, err := compileRegex(pattern, !cs)
 	if err != nil {
@@ -642,8 +656,8 @@ func splitOp(l, r Value, cs bool) (Value, error) {
 	for _, it := range AsSlice(l) {
 		s := ToString(it)
 		n := -1
-		if max > 0 {
-			n = max
+		if limit > 0 {
+			n = limit
 		}
 		for _, part := range re.Split(s, n) {
 			out = append(out, part)
@@ -1047,14 +1061,14 @@ func formatTimeSpan(d time.Duration) string {
 	if neg {
 		d = -d
 	}
-	days := d / (24 * time.Hour)
-	d -= days * 24 * time.Hour
-	h := d / time.Hour
-	d -= h * time.Hour
-	m := d / time.Minute
-	d -= m * time.Minute
-	s := d / time.Second
-	d -= s * time.Second
+	days := int64(d / (24 * time.Hour))
+	d %= 24 * time.Hour
+	h := int64(d / time.Hour)
+	d %= time.Hour
+	m := int64(d / time.Minute)
+	d %= time.Minute
+	s := int64(d / time.Second)
+	d %= time.Second
 	out := fmt.Sprintf("%02d:%02d:%02d", h, m, s)
 	if days > 0 {
 		out = fmt.Sprintf("%d.%s", days, out)

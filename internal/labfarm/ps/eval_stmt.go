@@ -325,7 +325,7 @@ func (in *interp) loop(sc *scope, label string, cond, iter stmt, body *stmtBlock
 		if in.ctx.Err() != nil {
 			return errCancelled
 		}
-		if !(doFirst && first) && cond != nil {
+		if (!doFirst || !first) && cond != nil {
 			v, err := in.evalStmtValue(sc, cond)
 			if err != nil {
 				return err

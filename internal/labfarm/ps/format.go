@@ -463,7 +463,8 @@ func formatExplicit(items []Value, props []string, list bool) []string {
 				continue
 			}
 		}
-		if len(props) > 0 && !(len(props) == 1 && props[0] == "*") {
+		allProps := len(props) == 1 && props[0] == "*"
+		if len(props) > 0 && !allProps {
 			nv := make([]Value, len(props))
 			for i, p := range props {
 				for j, n := range names {

@@ -39,6 +39,16 @@ func (f *fakeCommands) addNative(n *Native) *fakeCommands {
 	return f
 }
 
+// as returns v as a T, failing the test when it is something else.
+func as[T any](t *testing.T, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	if !ok {
+		t.Fatalf("got %T, want %T", v, x)
+	}
+	return x
+}
+
 func (f *fakeCommands) Cmdlet(name string) *Cmdlet { return f.cmdlets[strings.ToLower(name)] }
 func (f *fakeCommands) Native(path string) *Native { return f.natives[strings.ToLower(path)] }
 

@@ -19,10 +19,10 @@ import (
 func init() {
 	register(&builtin{
 		name:   "ConvertTo-Json",
-		params: []paramSpec{pPipe("InputObject", 0), pInt("Depth", -1), pSwitch("Compress")},
-		begin:  func(c *bcall) error { c.state = &jsonState{}; return nil },
+		params: []paramSpec{pInputObject(0), pInt("Depth", -1), pSwitch("Compress")},
+		begin:  func(c *bcall) error { c.state = newJSONState(); return nil },
 		process: func(c *bcall, v Value, present bool) error {
-			st := c.state.(*jsonState)
+			st := callState(c, newJSONState)
 			if present {
 				st.items = append(st.items, v)
 				st.any = true
@@ -30,13 +30,13 @@ func init() {
 			return nil
 		},
 		end: func(c *bcall) error {
-			st := c.state.(*jsonState)
+			st := callState(c, newJSONState)
 			if !st.any {
 				return nil
 			}
 			depth := 2
 			if c.has("Depth") {
-				depth = c.bound["Depth"].(int)
+				depth = c.num("Depth")
 				if depth < 0 || depth > 100 {
 					return c.fail("ParameterArgumentValidationError", "InvalidData", "System.Management.Automation.ParameterBindingException",
 						fmt.Sprintf("Cannot validate argument on parameter 'Depth'. The %d argument is greater than the maximum allowed range of 100. Supply an argument that is less than or equal to 100 and then try the command again.", depth))
@@ -61,16 +61,16 @@ func init() {
 	register(&builtin{
 		name:   "ConvertFrom-Json",
 		params: []paramSpec{{name: "InputObject", position: 0, pipeline: true, mandatory: true, typeLabel: "System.String", convert: toStringConv, allowEmpty: true}},
-		begin:  func(c *bcall) error { c.state = &jsonState{}; return nil },
+		begin:  func(c *bcall) error { c.state = newJSONState(); return nil },
 		process: func(c *bcall, v Value, present bool) error {
 			if present {
-				st := c.state.(*jsonState)
+				st := callState(c, newJSONState)
 				st.text = append(st.text, c.str("InputObject"))
 			}
 			return nil
 		},
 		end: func(c *bcall) error {
-			st := c.state.(*jsonState)
+			st := callState(c, newJSONState)
 			if len(st.text) == 0 {
 				return nil
 			}
@@ -91,6 +91,8 @@ type jsonState struct {
 	any   bool
 	text  []string
 }
+
+func newJSONState() *jsonState { return &jsonState{} }
 
 // jsonNode is an intermediate tree: ordered objects, arrays and scalars.
 type jsonNode struct {
@@ -307,7 +309,7 @@ func parseJSON(text string) (Value, error) {
 		return nil, jsonError(text, err)
 	}
 	if _, err := dec.Token(); err == nil {
-		return nil, fmt.Errorf("Invalid JSON primitive: %s.", strings.TrimSpace(text[dec.InputOffset():]))
+		return nil, jsonArgumentError("Invalid JSON primitive: %s.", strings.TrimSpace(text[dec.InputOffset():]))
 	}
 	return v, nil
 }
@@ -315,7 +317,7 @@ func parseJSON(text string) (Value, error) {
 func jsonError(text string, err error) error {
 	t := strings.TrimSpace(text)
 	if t == "" {
-		return fmt.Errorf("Invalid JSON primitive: .")
+		return jsonArgumentError("Invalid JSON primitive: .")
 	}
 	if se, ok := err.(*json.SyntaxError); ok {
 		rest := t
@@ -329,12 +331,19 @@ func jsonError(text string, err error) error {
 		if i := strings.IndexAny(word, " \t\r\n,]}"); i > 0 {
 			word = word[:i]
 		}
-		return fmt.Errorf("Invalid JSON primitive: %s.", word)
+		return jsonArgumentError("Invalid JSON primitive: %s.", word)
 	}
 	if strings.Contains(err.Error(), "unexpected EOF") || err.Error() == "EOF" {
-		return fmt.Errorf("Invalid object passed in, ':' or '}' expected. (%d): %s", len(t), t)
+		return jsonArgumentError("Invalid object passed in, ':' or '}' expected. (%d): %s", len(t), t)
 	}
-	return fmt.Errorf("Invalid JSON primitive: %s.", t)
+	return jsonArgumentError("Invalid JSON primitive: %s.", t)
+}
+
+// jsonArgumentError is the System.ArgumentException that Windows
+// PowerShell's JavaScriptSerializer throws for text it cannot parse; the
+// message is .NET's, capital letter and final period included.
+func jsonArgumentError(format string, args ...any) error {
+	return netErr("System.ArgumentException", fmt.Sprintf(format, args...))
 }
 
 func decodeJSONValue(dec *json.Decoder) (Value, error) {

@@ -167,7 +167,9 @@ func (p *parser) parseScriptBody() *scriptBlockAst {
 		}
 		p.next(modeExpr)
 		name := p.lx.scanTypeName()
-		p.lx.skipSpace()
+		// An unterminated <# comment runs to the end of the text, where the
+		// missing ']' is what gets reported.
+		_, _ = p.lx.skipSpace()
 		if p.lx.pos >= len(p.lx.s) || p.lx.s[p.lx.pos] != '(' {
 			p.lx.pos = save
 			break
@@ -653,7 +655,7 @@ var assignOps = map[string]bool{"=": true, "+=": true, "-=": true, "*=": true, "
 
 func (p *parser) parsePipelineOrAssign() stmt {
 	start := p.peek(modeExpr).start
-	first := p.parsePipeElem(true)
+	first := p.parsePipeElem()
 	if ee, ok := first.(*exprElem); ok && len(ee.redirs) == 0 {
 		t := p.peek(modeExpr)
 		if t.kind == tkOp && assignOps[t.text] {
@@ -682,7 +684,7 @@ func (p *parser) parsePipelineOrAssign() stmt {
 		if nt.kind == tkEOF || nt.kind == tkSemi || p.isOp(nt, ")", "}", "|") {
 			p.fail(t.start, t.end, "EmptyPipeElement", "An empty pipe element is not allowed.")
 		}
-		el := p.parsePipeElem(false)
+		el := p.parsePipeElem()
 		if _, isExpr := el.(*exprElem); isExpr {
 			p.fail(el.ext().start, el.ext().end, "ExpressionsMustBeFirstInPipeline", "Expressions are only allowed as the first element of a pipeline.")
 		}
@@ -709,7 +711,7 @@ func assignable(e expr) bool {
 	return false
 }
 
-func (p *parser) parsePipeElem(first bool) pipeElem {
+func (p *parser) parsePipeElem() pipeElem {
 	t := p.peek(modeExpr)
 	switch {
 	case p.isOp(t, "&"):
@@ -1022,7 +1024,9 @@ func (p *parser) parseUnary() expr {
 			if name == "" {
 				p.fail(t.end, t.end, "MissingTypename", "Missing type name after '['.")
 			}
-			p.lx.skipSpace()
+			// An unterminated <# comment runs to the end of the text, where
+			// the missing ']' is what gets reported.
+			_, _ = p.lx.skipSpace()
 			if p.lx.pos < len(p.lx.s) && p.lx.s[p.lx.pos] == '(' {
 				p.fail(t.start, p.lx.pos, "UnexpectedAttribute", "Unexpected attribute '"+name+"'.")
 			}
@@ -1139,7 +1143,8 @@ func (p *parser) parseHash() expr {
 		if t.kind == tkEOF {
 			p.fail(open.start, open.end, "IncompleteHashLiteral", "The hash literal was incomplete.")
 		}
-		p.lx.skipSpace()
+		// The peek above scanned these same blanks without error.
+		_, _ = p.lx.skipSpace()
 		keyStart := p.lx.pos
 		var key expr
 		if k, ok := p.lx.scanHashKey(); ok {
@@ -1164,7 +1169,8 @@ func (p *parser) parseHash() expr {
 		h.keys = append(h.keys, key)
 		h.vals = append(h.vals, val)
 		nt := p.peek(modeExpr)
-		if !(nt.kind == tkNewline || nt.kind == tkSemi || p.isOp(nt, "}")) {
+		endsPair := nt.kind == tkNewline || nt.kind == tkSemi || p.isOp(nt, "}")
+		if !endsPair {
 			if nt.kind == tkEOF {
 				p.fail(open.start, open.end, "IncompleteHashLiteral", "The hash literal was incomplete.")
 			}
@@ -1191,7 +1197,7 @@ func (p *parser) parsePostfix(e expr, cmdMode bool) expr {
 		case c == ':' && pos+1 < len(s) && s[pos+1] == ':':
 			static = true
 			p.lx.pos += 2
-		case c == '.' && !(pos+1 < len(s) && s[pos+1] == '.'):
+		case c == '.' && (pos+1 >= len(s) || s[pos+1] != '.'):
 			if pos+1 < len(s) && s[pos+1] >= '0' && s[pos+1] <= '9' {
 				return e
 			}
@@ -1245,7 +1251,7 @@ func (p *parser) parsePostfix(e expr, cmdMode bool) expr {
 		}
 		if p.lx.pos < len(s) && s[p.lx.pos] == '(' {
 			p.lx.pos++
-			args := p.parseMethodArgs(pos)
+			args := p.parseMethodArgs()
 			e = &invokeExpr{extent: extent{src: p.src, start: e.ext().start, end: p.lx.pos}, obj: e, name: name, static: static, args: args}
 		} else {
 			e = &memberExpr{extent: extent{src: p.src, start: e.ext().start, end: p.lx.pos}, obj: e, name: name, static: static}
@@ -1262,7 +1268,7 @@ done:
 	return e
 }
 
-func (p *parser) parseMethodArgs(callStart int) []expr {
+func (p *parser) parseMethodArgs() []expr {
 	var args []expr
 	p.skipNewlines()
 	if p.isOp(p.peek(modeExpr), ")") {
@@ -1327,7 +1333,9 @@ func (p *parser) parseParam() *paramAst {
 		if p.isOp(t, "[") {
 			p.next(modeExpr)
 			name := p.lx.scanTypeName()
-			p.lx.skipSpace()
+			// An unterminated <# comment runs to the end of the text, where
+			// the missing ']' is what gets reported.
+			_, _ = p.lx.skipSpace()
 			if p.lx.pos < len(p.lx.s) && p.lx.s[p.lx.pos] == '(' {
 				p.lx.pos++
 				named, positional := p.parseAttributeArgs()
@@ -1500,8 +1508,8 @@ func (p *parser) parseExpandable(t token) expr {
 			}
 		case r == '$' && i+1 < len(raw):
 			r2 := rune(raw[i+1])
-			switch {
-			case r2 == '(':
+			switch r2 {
+			case '(':
 				flush()
 				sub := &parser{src: p.src, lx: &lexer{src: p.src, s: p.src.text, pos: base + i + 2}}
 				body := sub.parseStatementList()
@@ -1513,7 +1521,7 @@ func (p *parser) parseExpandable(t token) expr {
 				parts = append(parts, strPart{e: &subExpr{extent: extent{src: p.src, start: base + i, end: sub.lx.pos}, body: body}})
 				i = sub.lx.pos - base
 				continue
-			case r2 == '{':
+			case '{':
 				end := strings.IndexByte(raw[i+2:], '}')
 				if end >= 0 {
 					flush()
@@ -1522,7 +1530,7 @@ func (p *parser) parseExpandable(t token) expr {
 					i += 3 + end
 					continue
 				}
-			case r2 == '?' || r2 == '$' || r2 == '^':
+			case '?', '$', '^':
 				flush()
 				parts = append(parts, strPart{e: &varExpr{extent: extent{src: p.src, start: base + i, end: base + i + 2}, name: string(r2)}})
 				i += 2

@@ -6,34 +6,34 @@ import (
 )
 
 func TestParserShapes(t *testing.T) {
-	sb, err := parseScript("$x = Get-CsPool -Identity 'a' | Select-Object Fqdn\nif ($x) { 'y' } elseif ($z) { } else { 'n' }\nfunction f([int]$a = 1, [switch]$s) { param() }")
+	_, err := parseScript("$x = Get-CsPool -Identity 'a' | Select-Object Fqdn\nif ($x) { 'y' } elseif ($z) { } else { 'n' }\nfunction f([int]$a = 1, [switch]$s) { param() }")
 	if err == nil {
 		t.Fatalf("expected error for param() inside a function with a parameter list")
 	}
-	sb, err = parseScript("$x = Get-CsPool -Identity 'a' | Select-Object Fqdn\nif ($x) { 'y' }\nelse { 'n' }\nfunction f([int]$a = 1, [switch]$s) { $a }")
+	sb, err := parseScript("$x = Get-CsPool -Identity 'a' | Select-Object Fqdn\nif ($x) { 'y' }\nelse { 'n' }\nfunction f([int]$a = 1, [switch]$s) { $a }")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sb.end.stmts) != 3 {
 		t.Fatalf("got %d statements", len(sb.end.stmts))
 	}
-	as, ok := sb.end.stmts[0].(*assignStmt)
+	assign, ok := sb.end.stmts[0].(*assignStmt)
 	if !ok {
 		t.Fatalf("first statement is %T", sb.end.stmts[0])
 	}
-	pl := as.value.(*pipelineStmt)
+	pl := as[*pipelineStmt](t, assign.value)
 	if len(pl.elems) != 2 {
 		t.Fatalf("pipeline has %d elements", len(pl.elems))
 	}
-	ce := pl.elems[0].(*commandElem)
-	if ce.name.(*constExpr).v != "Get-CsPool" || len(ce.args) != 2 || ce.args[0].kind != argNamed || ce.args[0].name != "Identity" {
+	ce := as[*commandElem](t, pl.elems[0])
+	if as[*constExpr](t, ce.name).v != "Get-CsPool" || len(ce.args) != 2 || ce.args[0].kind != argNamed || ce.args[0].name != "Identity" {
 		t.Fatalf("bad command %+v", ce)
 	}
-	ifs := sb.end.stmts[1].(*ifStmt)
+	ifs := as[*ifStmt](t, sb.end.stmts[1])
 	if ifs.elseBody == nil {
 		t.Fatal("else on the next line was not attached")
 	}
-	fd := sb.end.stmts[2].(*functionDef)
+	fd := as[*functionDef](t, sb.end.stmts[2])
 	if fd.name != "f" || len(fd.body.params) != 2 || fd.body.params[0].typ.name != "int" {
 		t.Fatalf("bad function %+v", fd)
 	}
@@ -57,7 +57,7 @@ func TestParserPrecedence(t *testing.T) {
 			t.Errorf("%s: %v", src, err)
 			continue
 		}
-		e := sb.end.stmts[0].(*pipelineStmt).elems[0].(*exprElem).e
+		e := as[*exprElem](t, as[*pipelineStmt](t, sb.end.stmts[0]).elems[0]).e
 		if got := dump(e); got != want {
 			t.Errorf("%s:\n got %s\nwant %s", src, got, want)
 		}

@@ -167,14 +167,15 @@ func (tf *topologyFake) commands() *fakeCommands {
 	return f
 }
 
-// runPublish renders the script as the provider does, sends it through the
-// bootstrap and returns stdout, stderr and the exit code.
-func runPublish(t *testing.T, cmds Commands, params, expected, xml string) (string, string, int) {
+// runPublish renders the script as the provider does to publish
+// providerNewXML over providerCurrentXML, sends it through the bootstrap and
+// returns stdout, stderr and the exit code.
+func runPublish(t *testing.T, cmds Commands, params string) (string, string, int) {
 	t.Helper()
 	script := strings.NewReplacer(
 		"PARAMS_B64", base64.StdEncoding.EncodeToString([]byte(params)),
-		"EXPECTED_B64", base64.StdEncoding.EncodeToString([]byte(expected)),
-		"XML_B64", base64.StdEncoding.EncodeToString([]byte(xml)),
+		"EXPECTED_B64", base64.StdEncoding.EncodeToString([]byte(providerCurrentXML)),
+		"XML_B64", base64.StdEncoding.EncodeToString([]byte(providerNewXML)),
 	).Replace(providerPublishScript)
 	stdin := base64.StdEncoding.EncodeToString([]byte(script)) + "\r\n"
 	var out, errb bytes.Buffer
@@ -218,7 +219,7 @@ const providerParams = `{"module":"Lync","pools":["pool01.contoso.com","pool02.c
 
 func TestProviderPublishScript(t *testing.T) {
 	tf := &topologyFake{current: providerCurrentXML, partners: map[string]string{"pool01.contoso.com": "pool02.contoso.com", "pool02.contoso.com": "pool01.contoso.com"}}
-	out, errs, code := runPublish(t, tf.commands(), providerParams, providerCurrentXML, providerNewXML)
+	out, errs, code := runPublish(t, tf.commands(), providerParams)
 	if code != 0 || errs != "" {
 		t.Fatalf("code %d stderr %q out %q", code, errs, out)
 	}
@@ -243,7 +244,7 @@ func TestProviderPublishScript(t *testing.T) {
 // published, the relationships are still read.
 func TestProviderPublishScriptTopologyChanged(t *testing.T) {
 	tf := &topologyFake{current: strings.Replace(providerCurrentXML, "1111-1111-1111-111111111111", "2222-2222-2222-222222222222", 1)}
-	out, errs, code := runPublish(t, tf.commands(), `{"module":"Lync","pools":["pool01.contoso.com"]}`, providerCurrentXML, providerNewXML)
+	out, errs, code := runPublish(t, tf.commands(), `{"module":"Lync","pools":["pool01.contoso.com"]}`)
 	if code != 0 || errs != "" {
 		t.Fatalf("code %d stderr %q", code, errs)
 	}
@@ -260,7 +261,7 @@ func TestProviderPublishScriptTopologyChanged(t *testing.T) {
 // the host; exit 1 and nothing on stderr.
 func TestProviderPublishScriptFailure(t *testing.T) {
 	tf := &topologyFake{current: providerCurrentXML, failTopology: true}
-	out, errs, code := runPublish(t, tf.commands(), providerParams, providerCurrentXML, providerNewXML)
+	out, errs, code := runPublish(t, tf.commands(), providerParams)
 	if code != 1 || errs != "" {
 		t.Fatalf("code %d stderr %q out %q", code, errs, out)
 	}
@@ -278,7 +279,7 @@ func TestProviderPublishScriptUnknownCmdlet(t *testing.T) {
 	tf := &topologyFake{current: providerCurrentXML}
 	f := tf.commands()
 	delete(f.cmdlets, "get-cstopology")
-	out, _, code := runPublish(t, f, providerParams, providerCurrentXML, providerNewXML)
+	out, _, code := runPublish(t, f, providerParams)
 	_, m := resultJSON(t, out)
 	e, _ := m["error"].(map[string]any)
 	if code != 1 || m["ok"] != false || e["type"] != "System.Management.Automation.CommandNotFoundException" ||
@@ -291,7 +292,7 @@ func TestProviderPublishScriptUnknownCmdlet(t *testing.T) {
 // Bad parameters fail at the first step.
 func TestProviderPublishScriptBadParameters(t *testing.T) {
 	tf := &topologyFake{current: providerCurrentXML}
-	out, _, code := runPublish(t, tf.commands(), `{"module":`, providerCurrentXML, providerNewXML)
+	out, _, code := runPublish(t, tf.commands(), `{"module":`)
 	_, m := resultJSON(t, out)
 	e, _ := m["error"].(map[string]any)
 	if code != 1 || e["step"] != "decode parameters" || len(tf.imported) != 0 {

@@ -125,7 +125,7 @@ func (in *interp) staticMember(t *psType, name string) (Value, error) {
 	return nil, nil
 }
 
-func (in *interp) staticMethod(sc *scope, t *psType, name string, args []Value) (Value, error) {
+func (in *interp) staticMethod(t *psType, name string, args []Value) (Value, error) {
 	ln := strings.ToLower(name)
 	n := len(args)
 	if ln == "new" {
@@ -265,8 +265,8 @@ func (in *interp) staticMethod(sc *scope, t *psType, name string, args []Value) 
 			}
 		case "compare":
 			if n >= 2 {
-				cs := !(n == 3 && ToBool(args[2]))
-				c, _ := compareValues(ToString(args[0]), ToString(args[1]), cs)
+				ignoreCase := n == 3 && ToBool(args[2])
+				c, _ := compareValues(ToString(args[0]), ToString(args[1]), !ignoreCase)
 				return c, nil
 			}
 		}
@@ -393,7 +393,7 @@ func (in *interp) staticMethod(sc *scope, t *psType, name string, args []Value) 
 			}
 		case "match":
 			if n == 2 {
-				return in.regexMethod(sc, &regexValue{pattern: ToString(args[1])}, "match", "Match", args[:1])
+				return in.regexMethod(&regexValue{pattern: ToString(args[1])}, "match", "Match", args[:1])
 			}
 		}
 	case tInt, tLong, tDouble:

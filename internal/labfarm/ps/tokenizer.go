@@ -442,7 +442,7 @@ func (lx *lexer) scanNumberExpr() (token, bool) {
 	}
 	// Type suffix and multiplier.
 	if p < len(s) && (s[p] == 'l' || s[p] == 'L' || (!isHex && (s[p] == 'd' || s[p] == 'D'))) {
-		if !(p+1 < len(s) && (s[p+1] == 'b' || s[p+1] == 'B')) {
+		if p+1 >= len(s) || (s[p+1] != 'b' && s[p+1] != 'B') {
 			p++
 		}
 	}
@@ -466,6 +466,14 @@ func (lx *lexer) scanNumberExpr() (token, bool) {
 	}
 	lx.pos = p
 	return token{kind: tkNumber, text: text, val: v}, true
+}
+
+func isDecimalDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// isDecimalLiteralByte reports whether c may appear in a decimal or
+// exponent-form number literal.
+func isDecimalLiteralByte(c byte) bool {
+	return isDecimalDigit(c) || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
 }
 
 func isHexDigit(c byte) bool {
@@ -517,7 +525,8 @@ func parseNumberLiteral(text string) (Value, bool) {
 	if s == "" {
 		return nil, false
 	}
-	var out Value
+	var iv int64   // the value unless isDouble
+	var fv float64 // the value when isDouble
 	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
 		u, err := strconv.ParseUint(s[2:], 16, 64)
 		if err != nil {
@@ -527,15 +536,15 @@ func parseNumberLiteral(text string) (Value, bool) {
 		if u <= 0xFFFFFFFF && len(s[2:]) <= 8 {
 			i = int64(int32(uint32(u))) // 0xFFFFFFFF is -1 as in PowerShell
 		}
-		out = int(i)
+		iv = i
 	} else {
 		for i := 0; i < len(s); i++ {
 			c := s[i]
-			if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+			if !isDecimalLiteralByte(c) {
 				return nil, false
 			}
 		}
-		if c := s[0]; !(c >= '0' && c <= '9' || c == '.') {
+		if c := s[0]; c != '.' && !isDecimalDigit(c) {
 			return nil, false
 		}
 		if strings.ContainsAny(s, ".eE") {
@@ -543,7 +552,7 @@ func parseNumberLiteral(text string) (Value, bool) {
 			if err != nil {
 				return nil, false
 			}
-			out = f
+			fv = f
 			isDouble = true
 		} else {
 			i, err := strconv.ParseInt(s, 10, 64)
@@ -552,21 +561,21 @@ func parseNumberLiteral(text string) (Value, bool) {
 				if ferr != nil {
 					return nil, false
 				}
-				out = f
+				fv = f
 				isDouble = true
 			} else {
-				out = int(i)
+				iv = i
 			}
 		}
 	}
 	if isDouble {
-		f := out.(float64) * float64(mult)
+		f := fv * float64(mult)
 		if neg {
 			f = -f
 		}
 		return f, true
 	}
-	i := int64(out.(int))
+	i := iv
 	if mult != 1 {
 		if i > math.MaxInt64/mult {
 			return float64(i) * float64(mult), true
@@ -622,7 +631,7 @@ func (lx *lexer) scanDouble() (token, *ParseError) {
 			continue
 		case r == '$' && lx.peekRune(1) == '(':
 			lx.pos += 2
-			if err := lx.skipBalanced(')'); err != nil {
+			if err := lx.skipBalanced(); err != nil {
 				return token{}, err
 			}
 			continue
@@ -640,10 +649,11 @@ func (lx *lexer) scanDouble() (token, *ParseError) {
 	return token{}, lx.errAt(start, start+n, "TerminatorExpectedAtEndOfString", "The string is missing the terminator: \".")
 }
 
-// skipBalanced advances past the matching close bracket, skipping strings,
-// here-strings and comments. It is used only to find where an expandable
-// string ends; the sub-expression itself is parsed properly later.
-func (lx *lexer) skipBalanced(close rune) *ParseError {
+// skipBalanced advances past the bracket that closes a $( sub-expression,
+// skipping strings, here-strings and comments. It is used only to find where
+// an expandable string ends; the sub-expression itself is parsed properly
+// later.
+func (lx *lexer) skipBalanced() *ParseError {
 	depth := 1
 	start := lx.pos
 	for lx.pos < len(lx.s) {
@@ -791,7 +801,9 @@ func (lx *lexer) scanVariable(mode lexMode) (token, *ParseError) {
 // scanTypeName scans the inside of a type literal after '[': a dotted name
 // optionally followed by [] or generic arguments in brackets.
 func (lx *lexer) scanTypeName() string {
-	lx.skipSpace()
+	// An unterminated <# comment runs to the end of the text: the name is
+	// then empty and the caller reports what is missing.
+	_, _ = lx.skipSpace()
 	start := lx.pos
 	for lx.pos < len(lx.s) {
 		r, n := lx.cur()
@@ -838,7 +850,7 @@ func (lx *lexer) scanHashKey() (string, bool) {
 	start := lx.pos
 	for lx.pos < len(lx.s) {
 		r, n := lx.cur()
-		if !(isIdentChar(r) || r == '-' || r == '.') {
+		if !isIdentChar(r) && r != '-' && r != '.' {
 			break
 		}
 		lx.pos += n

@@ -12,7 +12,7 @@ func kinds(toks []token) string {
 		switch t.kind {
 		case tkEOF, tkNewline, tkSemi:
 		case tkString:
-			s += "(" + t.val.(string) + ")"
+			s += "(" + ToString(t.val) + ")"
 		case tkNumber:
 			s += "(" + ToString(t.val) + ")"
 		case tkExpandable:

@@ -728,7 +728,8 @@ func (n *xmlNode) indexOf(child *xmlNode) int {
 }
 
 func (n *xmlNode) insertAt(child *xmlNode, i int) error {
-	if child.doc != n.doc && !(n.kind == xmlDocumentNode && child.doc == n) {
+	intoOwnDocument := n.kind == xmlDocumentNode && child.doc == n
+	if child.doc != n.doc && !intoOwnDocument {
 		return netErr("System.ArgumentException", "The node to be inserted is from a different document context.")
 	}
 	for p := n; p != nil; p = p.parent {
@@ -761,7 +762,7 @@ func (in *interp) xmlMethod(n *xmlNode, ln, name string, args []Value) (Value, e
 	switch ln {
 	case "getattribute":
 		if argc >= 1 && n.kind == xmlElementNode {
-			a := n.attrByName(ToString(args[0]), argString(args, 1), argc == 2)
+			a := n.attrByName(ToString(args[0]), namespaceArg(args), argc == 2)
 			if a == nil {
 				return "", nil
 			}
@@ -769,14 +770,14 @@ func (in *interp) xmlMethod(n *xmlNode, ln, name string, args []Value) (Value, e
 		}
 	case "getattributenode":
 		if argc >= 1 && n.kind == xmlElementNode {
-			if a := n.attrByName(ToString(args[0]), argString(args, 1), argc == 2); a != nil {
+			if a := n.attrByName(ToString(args[0]), namespaceArg(args), argc == 2); a != nil {
 				return a, nil
 			}
 			return nil, nil
 		}
 	case "hasattribute":
 		if argc >= 1 && n.kind == xmlElementNode {
-			return n.attrByName(ToString(args[0]), argString(args, 1), argc == 2) != nil, nil
+			return n.attrByName(ToString(args[0]), namespaceArg(args), argc == 2) != nil, nil
 		}
 	case "setattribute":
 		if (argc == 2 || argc == 3) && n.kind == xmlElementNode {
@@ -800,7 +801,7 @@ func (in *interp) xmlMethod(n *xmlNode, ln, name string, args []Value) (Value, e
 		}
 	case "removeattribute":
 		if argc >= 1 && n.kind == xmlElementNode {
-			a := n.attrByName(ToString(args[0]), argString(args, 1), argc == 2)
+			a := n.attrByName(ToString(args[0]), namespaceArg(args), argc == 2)
 			for i, x := range n.attrs {
 				if x == a {
 					n.attrs = append(n.attrs[:i], n.attrs[i+1:]...)
@@ -936,7 +937,7 @@ func (in *interp) xmlMethod(n *xmlNode, ln, name string, args []Value) (Value, e
 				case 1:
 					prefix, local = splitQName(ToString(args[0]))
 					if prefix != "" {
-						return nil, netErr("System.ArgumentException", fmt.Sprintf("Cannot use a prefix with an empty namespace."))
+						return nil, netErr("System.ArgumentException", "Cannot use a prefix with an empty namespace.")
 					}
 				case 2:
 					prefix, local = splitQName(ToString(args[0]))
@@ -949,7 +950,7 @@ func (in *interp) xmlMethod(n *xmlNode, ln, name string, args []Value) (Value, e
 		case "createattribute":
 			if argc >= 1 {
 				prefix, local := splitQName(ToString(args[0]))
-				return &xmlNode{kind: xmlAttributeNode, prefix: prefix, local: local, ns: argString(args, 1), doc: n}, nil
+				return &xmlNode{kind: xmlAttributeNode, prefix: prefix, local: local, ns: namespaceArg(args), doc: n}, nil
 			}
 		case "createtextnode":
 			if argc == 1 {

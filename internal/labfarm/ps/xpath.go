@@ -97,11 +97,12 @@ type xpParser struct {
 
 func (p *xpParser) advance() { p.tok = p.lx.next() }
 
-func (p *xpParser) invalid() error {
+// invalid records that the expression has an invalid token; the parse
+// goes on to its end and selectXPath reports the first failure recorded.
+func (p *xpParser) invalid() {
 	if p.fail == nil {
 		p.fail = netErr("System.Xml.XPath.XPathException", fmt.Sprintf("'%s' has an invalid token.", p.src))
 	}
-	return p.fail
 }
 
 // xpExpr is a compiled XPath expression.
@@ -120,7 +121,8 @@ func selectXPath(n *xmlNode, path string, nsm *nsManager) ([]*xmlNode, error) {
 		return nil, p.fail
 	}
 	if p.tok.kind != "eof" {
-		return nil, p.invalid()
+		p.invalid()
+		return nil, p.fail
 	}
 	r := e(xpCtx{node: n, pos: 1, size: 1})
 	nodes, ok := r.([]*xmlNode)
@@ -491,7 +493,7 @@ func (p *xpParser) parseCall(name string) xpExpr {
 	p.advance() // name
 	p.advance() // (
 	var args []xpExpr
-	for !(p.tok.kind == "op" && p.tok.text == ")") {
+	for p.tok.kind != "op" || p.tok.text != ")" {
 		if p.tok.kind == "eof" || p.tok.kind == "bad" {
 			p.invalid()
 			return func(xpCtx) any { return "" }
@@ -557,7 +559,7 @@ func (p *xpParser) parseCall(name string) xpExpr {
 		}
 	case "translate":
 		return func(c xpCtx) any {
-			s, from, to := []rune(xpString(arg(c, 0))), []rune(xpString(arg(c, 1))), []rune(xpString(arg(c, 2)))
+			s, from, to := xpString(arg(c, 0)), []rune(xpString(arg(c, 1))), []rune(xpString(arg(c, 2)))
 			var b strings.Builder
 			for _, r := range s {
 				i := strings.IndexRune(string(from), r)
