@@ -150,10 +150,10 @@ provider "lync" {
 func startReal(host string) (*Farm, error) {
 	f := &Farm{
 		Host:           strings.ToLower(host),
-		Pool:           os.Getenv(EnvPool),
-		BackupPool:     os.Getenv(EnvBackupPool),
-		ThirdPool:      os.Getenv(EnvThirdPool),
-		Lync2010Pool:   os.Getenv(EnvLync2010Pool),
+		Pool:           strings.ToLower(os.Getenv(EnvPool)),
+		BackupPool:     strings.ToLower(os.Getenv(EnvBackupPool)),
+		ThirdPool:      strings.ToLower(os.Getenv(EnvThirdPool)),
+		Lync2010Pool:   strings.ToLower(os.Getenv(EnvLync2010Pool)),
 		ProviderConfig: fmt.Sprintf("\nprovider \"lync\" {\n  host = %q\n}\n", host),
 	}
 	if f.Pool == "" || f.BackupPool == "" || f.ThirdPool == "" {

@@ -16,7 +16,7 @@ import (
 func addWorkflowError(diags *diag.Diagnostics, summary string, err error, consequence string) {
 	var pre *pairing.PreconditionError
 	if errors.As(err, &pre) {
-		diags.AddError(pre.Summary, pre.Detail+".\n\nNothing was changed.")
+		diags.AddError(pre.Summary, pre.Detail+".\n\n"+consequence)
 		return
 	}
 	text := err.Error()

@@ -32,7 +32,12 @@ func (m poolReplace) MarkdownDescription(ctx context.Context) string {
 }
 
 func (m poolReplace) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.PlanValue.IsUnknown() || req.StateValue.IsNull() {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || req.StateValue.IsNull() {
+		return
+	}
+	if req.PlanValue.IsUnknown() {
+		// Another pool, as far as anyone can tell now.
+		resp.RequiresReplace = true
 		return
 	}
 	if sameFQDN(req.PlanValue.ValueString(), req.StateValue.ValueString()) {
@@ -41,7 +46,7 @@ func (m poolReplace) PlanModifyString(ctx context.Context, req planmodifier.Stri
 	var planOther, stateOther types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(m.other), &planOther)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(m.other), &stateOther)...)
-	swapped := !planOther.IsUnknown() &&
+	swapped := !planOther.IsUnknown() && !planOther.IsNull() &&
 		sameFQDN(req.PlanValue.ValueString(), stateOther.ValueString()) &&
 		sameFQDN(planOther.ValueString(), req.StateValue.ValueString())
 	resp.RequiresReplace = !swapped

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -90,6 +91,11 @@ func (r *poolPairResource) apply(ctx context.Context, plan *poolPairModel, timeo
 
 // consequenceOf says what a failed create or update left behind.
 func consequenceOf(err error) string {
+	var pre *pairing.PreconditionError
+	if errors.As(err, &pre) {
+		return "This apply changed nothing in the topology. (When it is the create half of a replacement, the replaced " +
+			"pairing was removed just before: fix the cause and apply again, or restore it in Topology Builder.)"
+	}
 	var step *pairing.StepError
 	if errors.As(err, &step) && step.Step != pairing.StepCheck && step.Step != pairing.StepTopology {
 		return "The topology already pairs the pools, and the steps that finished stay done: apply again to finish " +
@@ -108,12 +114,21 @@ func (r *poolPairResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if r.data != nil && r.data.lync == nil && len(r.data.unknown) > 0 {
 		// The connection depends on values that are not known yet. Defer the
 		// read when Terraform allows it; otherwise keep the prior state, as
-		// the framework's guidance for unknown provider configuration says.
+		// the framework's guidance for unknown provider configuration says —
+		// except for an import, which must never be accepted unverified.
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &resource.Deferred{Reason: resource.DeferredReasonProviderConfigUnknown}
 			return
 		}
-		tflog.Warn(ctx, "provider configuration unknown; keeping the prior state of the pool pair", map[string]any{"unknown": r.data.unknown})
+		if importing, _ := req.Private.GetKey(ctx, privateImporting); importing != nil {
+			resp.Diagnostics.AddError("Cannot Import Lync Pool Pair",
+				"The provider configuration depends on values that are not known yet ("+strings.Join(r.data.unknown, ", ")+
+					"), so the pairing cannot be verified. Apply the resources the provider configuration depends on first, then import.")
+			return
+		}
+		resp.Diagnostics.AddWarning("Lync Pool Pair Not Refreshed",
+			"The provider configuration depends on values that are not known yet ("+strings.Join(r.data.unknown, ", ")+
+				"), so the pairing was not read and the plan assumes it is unchanged. Apply the resources the provider configuration depends on, then plan again.")
 		return
 	}
 	wf, diags := r.data.workflow(ctx)
@@ -141,7 +156,12 @@ func (r *poolPairResource) Read(ctx context.Context, req resource.ReadRequest, r
 	importing, diags := req.Private.GetKey(ctx, privateImporting)
 	resp.Diagnostics.Append(diags...)
 	if importing != nil {
-		if !st.PoolExists || !sameFQDN(st.BackupPoolFqdn, spec.BackupPoolFqdn) {
+		switch {
+		case !st.PoolExists:
+			resp.Diagnostics.AddError("Cannot Import Lync Pool Pair",
+				spec.PoolFqdn+" is not in the published topology. Check the pool FQDN in the import ID.")
+			return
+		case !sameFQDN(st.BackupPoolFqdn, spec.BackupPoolFqdn):
 			partner := st.BackupPoolFqdn
 			if partner == "" {
 				partner = "no pool"

@@ -44,30 +44,34 @@ func (r *poolPairResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	keep := plan.KeepConverged.ValueBool() && !plan.KeepConverged.IsUnknown()
 	voiceChanged := !plan.VoiceFailoverEnabled.Equal(state.VoiceFailoverEnabled) ||
 		!plan.FailureDetectionInterval.Equal(state.FailureDetectionInterval) ||
 		!plan.FailbackDetectionInterval.Equal(state.FailbackDetectionInterval)
-	notConverged := keep && !state.Converged.ValueBool()
+	changed := voiceChanged || !plan.PoolFqdn.Equal(state.PoolFqdn) || !plan.BackupPoolFqdn.Equal(state.BackupPoolFqdn) ||
+		!plan.KeepConverged.Equal(state.KeepConverged) || !plan.Timeouts.Equal(state.Timeouts)
+	notConverged := plan.KeepConverged.ValueBool() && !state.Converged.ValueBool()
 
 	switch {
-	case keep:
+	case plan.KeepConverged.IsUnknown():
+		// Whether the apply converges is not known yet.
+		plan.Converged = types.BoolUnknown()
+	case plan.KeepConverged.ValueBool():
 		plan.Converged = types.BoolValue(true)
-	case voiceChanged:
+	case changed:
+		// The apply reads the pair again; it may have converged meanwhile.
 		plan.Converged = types.BoolUnknown()
 	default:
 		plan.Converged = state.Converged
 	}
-	if voiceChanged || notConverged {
+	if voiceChanged || notConverged || plan.KeepConverged.IsUnknown() {
 		plan.FrontEndServers = types.ListUnknown(frontEndServerType)
 		plan.BackupStatus = types.ListUnknown(backupDirectionType)
 	}
-	if pairID(plan.PoolFqdn.ValueString(), plan.BackupPoolFqdn.ValueString()) != pairID(state.PoolFqdn.ValueString(), state.BackupPoolFqdn.ValueString()) &&
-		r.data != nil {
+	if r.data != nil && !plan.PoolFqdn.IsUnknown() && !plan.BackupPoolFqdn.IsUnknown() &&
+		pairID(plan.PoolFqdn.ValueString(), plan.BackupPoolFqdn.ValueString()) != pairID(state.PoolFqdn.ValueString(), state.BackupPoolFqdn.ValueString()) {
 		// A replacement: its create half is planned next, without prior
 		// state; see providerData.replacing.
-		r.data.replacing.Store(normalizeFQDN(state.PoolFqdn.ValueString()), normalizeFQDN(state.PoolFqdn.ValueString()))
-		r.data.replacing.Store(normalizeFQDN(state.BackupPoolFqdn.ValueString()), normalizeFQDN(state.PoolFqdn.ValueString()))
+		r.data.replacing.Store(pairID(plan.PoolFqdn.ValueString(), plan.BackupPoolFqdn.ValueString()), normalizeFQDN(state.PoolFqdn.ValueString()))
 	}
 	if notConverged {
 		tflog.Info(ctx, "pool pair is not converged; planning an in-place update that restores it", map[string]any{
@@ -123,7 +127,9 @@ func (r *poolPairResource) checkAtPlan(ctx context.Context, plan poolPairModel, 
 		err = wf.Check(ctx, spec)
 	}
 	for _, w := range warnings {
-		resp.Diagnostics.AddWarning("Unsupported Pool Pairing", w+".")
+		resp.Diagnostics.AddWarning("Unsupported Pool Pairing", w+". Topology Builder allows this pairing and the "+
+			"provider will apply it, but Microsoft does not support it: pair pools of the same edition and version, in "+
+			"different sites, unless you accept that.")
 	}
 	if err == nil {
 		return
@@ -134,23 +140,23 @@ func (r *poolPairResource) checkAtPlan(ctx context.Context, plan poolPairModel, 
 		if pre.Pool != "" && strings.EqualFold(pre.Pool, spec.BackupPoolFqdn) && !strings.EqualFold(pre.Pool, spec.PoolFqdn) {
 			attr = "backup_pool_fqdn"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(attr), pre.Summary, pre.Detail+".\n\nNothing was changed.")
+		resp.Diagnostics.AddAttributeError(path.Root(attr), pre.Summary, pre.Detail+".\n\nThis check changed nothing.")
 		return
 	}
 	addWorkflowError(&resp.Diagnostics, "Unable to Check Lync Pool Pair", err,
 		"Planning a new pool pair reads the topology to check that both pools exist and can be paired, and that read failed. Nothing was changed.")
 }
 
-// replacedPool returns a pool of the pairing that this plan replaces, when
-// one of spec's pools belongs to it.
+// replacedPool returns a pool of the pairing that the plan of this very pair
+// replaces, when this create is the create half of a replacement. The entry
+// is consumed: it belongs to this create only.
 func (r *poolPairResource) replacedPool(spec pairing.Spec) (string, bool) {
-	for _, p := range []string{spec.PoolFqdn, spec.BackupPoolFqdn} {
-		if v, ok := r.data.replacing.Load(p); ok {
-			s, _ := v.(string)
-			return s, true
-		}
+	v, ok := r.data.replacing.LoadAndDelete(pairID(spec.PoolFqdn, spec.BackupPoolFqdn))
+	if !ok {
+		return "", false
 	}
-	return "", false
+	s, _ := v.(string)
+	return s, true
 }
 
 // poolPairConfigValidator rejects configurations that can never be applied.

@@ -123,8 +123,9 @@ func TestAccPoolPair_lifecycle(t *testing.T) {
 				ImportState:       true,
 				ImportStateId:     f.Pool + "," + f.BackupPool,
 				ImportStateVerify: true,
-				// timeouts is configuration only.
-				ImportStateVerifyIgnore: []string{"timeouts"},
+				// timeouts is configuration only; the backup status is a
+				// snapshot that may move on between two reads of a real farm.
+				ImportStateVerifyIgnore: []string{"timeouts", "backup_status"},
 			},
 			{
 				// The voice option and its intervals change in place.
@@ -682,4 +683,84 @@ func TestAccPoolPair_importRefusesAnotherPartner(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccPoolPair_unknownValuesAtPlan: values that are only known at apply
+// (a pool, keep_converged) plan honestly — an unknown pool as a replacement,
+// an unknown keep_converged as an unknown converged — and apply cleanly.
+func TestAccPoolPair_unknownValuesAtPlan(t *testing.T) {
+	f := testAccFarm(t)
+	cfg := func(pool string, keep bool) string {
+		return f.Config(fmt.Sprintf(`
+resource "terraform_data" "pool" {
+  input = %q
+}
+resource "terraform_data" "keep" {
+  input = %v
+}
+resource "lync_pool_pair" "dr" {
+  pool_fqdn        = terraform_data.pool.output
+  backup_pool_fqdn = %q
+  keep_converged   = terraform_data.keep.output
+}
+`, pool, keep, f.BackupPool))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool, f.ThirdPool),
+		Steps: []resource.TestStep{
+			{Config: cfg(f.Pool, false)},
+			{
+				// keep_converged becomes true, unknown at plan time.
+				Config: cfg(f.Pool, true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New("converged"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				// The pool becomes another pool, unknown at plan time.
+				Config: cfg(f.ThirdPool, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkLabPaired(t, f, f.ThirdPool, f.BackupPool),
+					checkUnpaired(t, f, f.Pool),
+				),
+			},
+		},
+	})
+}
+
+// TestAccPoolPair_importNeedsAKnownProvider: an import is never accepted
+// unverified, even when the provider cannot connect yet.
+func TestAccPoolPair_importNeedsAKnownProvider(t *testing.T) {
+	f := testAccFarm(t)
+	hostLine := regexp.MustCompile(`host\s*=\s*"[^"]*"`)
+	provider := hostLine.ReplaceAllString(f.ProviderConfig, "host = terraform_data.management_host.output")
+	config := fmt.Sprintf(`
+resource "terraform_data" "management_host" {
+  input = %q
+}
+%s
+import {
+  to = lync_pool_pair.dr
+  id = "%s,%s"
+}
+resource "lync_pool_pair" "dr" {
+  pool_fqdn        = %q
+  backup_pool_fqdn = %q
+}
+`, f.Host, provider, f.Pool, f.BackupPool, f.Pool, f.BackupPool)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`Cannot Import Lync Pool Pair`),
+		}},
+	})
+	if p := f.Partner(t, f.Pool); p != "" {
+		t.Errorf("the refused import paired %s with %s", f.Pool, p)
+	}
 }

@@ -24,13 +24,16 @@ type providerData struct {
 	// unknown lists provider arguments that were unknown at plan time; lync
 	// is nil then.
 	unknown []string
-	// replacing remembers, for each pool of a pairing that this plan
-	// replaces, a pool of that pairing. Terraform plans a replacement as a
-	// destroy and a create, and plans the create with no prior state: the
-	// create's precondition check must then judge the topology as the
-	// destroy leaves it, neither refusing the pool as "already paired" with
-	// the partner about to be removed, nor missing another pairing.
-	replacing sync.Map // lower-case pool FQDN -> lower-case FQDN of a pool of the replaced pairing
+	// replacing remembers, for the new pair of a replacement, a pool of the
+	// pairing it replaces. Terraform plans a replacement as a destroy and a
+	// create, and plans the create with no prior state: the create's
+	// precondition check must then judge the topology as the destroy leaves
+	// it, instead of refusing the pool as "already paired" with the partner
+	// about to be removed. Keyed by the new pair's ID and consumed by its
+	// create, so no other pairing is ever checked against a topology that
+	// is not there. (Moving a pool between two pairs in one apply therefore
+	// fails at plan: apply the destroy first.)
+	replacing sync.Map // pairID of the new pair -> lower-case FQDN of a pool of the replaced pairing
 }
 
 // workflow returns the pairing workflow for one Terraform operation, with its
@@ -77,6 +80,11 @@ func (p *lyncProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		// Planning can go on without a connection: resources check their
 		// preconditions again before changing anything.
 		tflog.Info(ctx, "provider arguments unknown at plan time; deferring the connection", map[string]any{"unknown": unknown})
+		if req.ClientCapabilities.DeferralAllowed {
+			// Terraform then defers every read, plan and import of the
+			// provider's resources by itself.
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+		}
 		data := &providerData{unknown: unknown}
 		resp.ResourceData = data
 		resp.DataSourceData = data
