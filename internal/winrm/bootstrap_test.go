@@ -43,20 +43,51 @@ func TestCommandLine(t *testing.T) {
 }
 
 func TestStdinPayload(t *testing.T) {
-	script := "Write-Output 'Jürgen'\r\n$x = \"a`\"b\"\n" + strings.Repeat("# filler\n", 30000) // ~270 kB
-	payload, err := stdinPayload(script)
-	if err != nil {
-		t.Fatal(err)
+	large := "Write-Output 'Jürgen'\r\n$x = \"a`\"b\"\n" + strings.Repeat("# filler\n", 30000) // ~270 kB
+	for _, script := range []string{
+		"'x'",                    // one short line
+		strings.Repeat("a", 150), // exactly one full line of base64
+		strings.Repeat("a", 151), // one full line and a short one
+		large,
+		strings.Repeat("# é 😀\n", 400000), // 4 MB
+	} {
+		payload, err := stdinPayload(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasSuffix(payload, []byte("\r\n")) {
+			t.Fatal("payload must end with CRLF")
+		}
+		lines := strings.Split(strings.TrimSuffix(string(payload), "\r\n"), "\r\n")
+		if len(lines) < 2 || lines[len(lines)-1] != payloadEnd {
+			t.Fatalf("payload must end with the end-of-script line %q; last lines %q", payloadEnd, lines[max(0, len(lines)-2):])
+		}
+		data := lines[:len(lines)-1]
+		for i, l := range data {
+			// Every line but the last is full; none comes near the
+			// console's 254 characters; no bare CR or LF inside.
+			if len(l) > payloadLineLength || len(l) == 0 || (i < len(data)-1 && len(l) != payloadLineLength) ||
+				strings.ContainsAny(l, "\r\n") {
+				t.Fatalf("line %d of %d is %d characters long: %q", i, len(data), len(l), l)
+			}
+		}
+		if want := (base64.StdEncoding.EncodedLen(len(script)) + payloadLineLength - 1) / payloadLineLength; len(data) != want {
+			t.Errorf("%d data lines, want %d", len(data), want)
+		}
+		if len(payload) != cap(payload) {
+			t.Errorf("payload length %d, capacity %d: the size is computed up front", len(payload), cap(payload))
+		}
+		decoded, err := base64.StdEncoding.DecodeString(strings.Join(data, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(decoded) != script {
+			t.Errorf("payload of %d bytes does not decode to the script", len(script))
+		}
 	}
-	if !bytes.HasSuffix(payload, []byte("\r\n")) || bytes.Count(payload, []byte("\n")) != 1 {
-		t.Fatal("payload must be exactly one CRLF-terminated line")
-	}
-	decoded, err := base64.StdEncoding.DecodeString(string(bytes.TrimSuffix(payload, []byte("\r\n"))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(decoded) != script {
-		t.Error("payload does not decode to the script")
+	// The end-of-script line can never be taken for a line of the script.
+	if _, err := base64.StdEncoding.DecodeString(payloadEnd); err == nil || strings.ContainsAny(payloadEnd, "\r\n") {
+		t.Errorf("the end-of-script line %q could be base64", payloadEnd)
 	}
 	// Whatever the size of the script, the command line is the same.
 	if !strings.Contains(commandLine, encodePowerShellCommand(Bootstrap)) || len(commandLine) > 8191 {

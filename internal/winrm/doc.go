@@ -6,9 +6,10 @@
 // nothing about Lync or Terraform. What it does know:
 //
 //   - how scripts are delivered: a constant, short -EncodedCommand bootstrap
-//     reads the real script from stdin (see [Bootstrap]), so script size never
-//     meets the 8191-character cmd.exe limit and the script cannot start
-//     before it has been delivered in full;
+//     reads the real script from stdin in base64 lines short enough for a
+//     console ReadLine (see [Bootstrap]), so script size never meets the
+//     8191-character cmd.exe limit and the script cannot start before it has
+//     been delivered in full;
 //   - the bugs of github.com/masterzen/winrm (swallowed HTTP status, panics on
 //     empty Receive bodies, "invalid content type" instead of the real
 //     reason) and how to stay clear of them: this package brings its own

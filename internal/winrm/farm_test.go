@@ -38,20 +38,34 @@ func (f execFunc) Run(ctx context.Context, cmd wsman.Command) int { return f(ctx
 type scriptFunc func(ctx context.Context, cmd wsman.Command, script string) int
 
 // powershell emulates powershell.exe running the bootstrap: it insists on
-// the exact command line, reads one line from stdin like
-// [Console]::In.ReadLine(), decodes it and runs the script with run.
+// the exact command line, reads lines from stdin like
+// [Console]::In.ReadLine() on WinRS console-mode stdin (at most 254
+// characters of a line, the rest lost) up to the end-of-script line, decodes
+// them and runs the script with run.
 func powershell(run scriptFunc) wsman.Executor {
 	return execFunc(func(ctx context.Context, cmd wsman.Command) int {
 		if cmd.CommandLine != commandLine {
 			fmt.Fprintf(cmd.Stderr, "unexpected command line %.80q", cmd.CommandLine)
 			return 97
 		}
-		line, err := bufio.NewReader(cmd.Stdin).ReadString('\n')
-		if err != nil && (!errors.Is(err, io.EOF) || line == "") {
-			fmt.Fprintf(cmd.Stderr, "reading stdin: %v", err)
-			return 98
+		r := bufio.NewReader(cmd.Stdin)
+		var b64 strings.Builder
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil && (!errors.Is(err, io.EOF) || line == "") {
+				fmt.Fprintf(cmd.Stderr, "reading stdin: %v (stdin ended before the end-of-script line)", err)
+				return 98
+			}
+			line = strings.TrimRight(line, "\r\n")
+			if len(line) > 254 {
+				line = line[:254]
+			}
+			if line == payloadEnd {
+				break
+			}
+			b64.WriteString(line)
 		}
-		script, err := base64.StdEncoding.DecodeString(strings.TrimRight(line, "\r\n"))
+		script, err := base64.StdEncoding.DecodeString(b64.String())
 		if err != nil {
 			fmt.Fprintf(cmd.Stderr, "decoding the script: %v", err)
 			return 99

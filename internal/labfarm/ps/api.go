@@ -309,6 +309,8 @@ type Env struct {
 	Host     string
 	Commands Commands
 	// Stdin is the process's standard input ([Console]::In, -Command -).
+	// It is read as WinRS console-mode stdin: [Console]::In.ReadLine()
+	// returns at most 254 characters of a line (see consoleLineMax).
 	Stdin io.Reader
 	// Stdout and Stderr receive output as it is produced, so that a slow
 	// script streams over WinRM.

@@ -33,6 +33,11 @@
 //     end the statement (and the script under ErrorAction Stop or in try).
 //   - Exit codes: exit N; 1 after an uncaught terminating error; otherwise 0/1
 //     from the success of the last statement; ExitCodeCancelled on cancellation.
+//   - Standard input is WinRS console-mode stdin (WINRS_CONSOLEMODE_STDIN=TRUE,
+//     what masterzen/winrm and pywinrm send), as .NET Framework reads it:
+//     [Console]::In.ReadLine() and [Console]::ReadLine() return at most 254
+//     characters of a line and lose the rest of it (interp.go, consoleLine),
+//     so a client that sends longer lines fails here as on a real server.
 //
 // Deliberate differences from Windows PowerShell: [char] is a one-character
 // string; hashtables keep insertion order; unprefixed XPath name tests match

@@ -1353,7 +1353,7 @@ func (in *interp) consoleMethod(c *consoleStream, ln, name string, args []Value)
 			if !ok {
 				return nil, nil
 			}
-			return line, nil
+			return consoleLine(line), nil
 		case "readtoend":
 			return in.stdin.readAll(in.ctx)
 		case "peek":

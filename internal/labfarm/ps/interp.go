@@ -1,6 +1,7 @@
 package ps
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -590,10 +591,11 @@ func (s *stdinReader) fill(ctx context.Context) error {
 }
 
 // readLine returns the next line without its terminator, or ok=false at end
-// of input.
+// of input. The line is whole: [Console]::In.ReadLine() cuts it
+// (consoleLine).
 func (s *stdinReader) readLine(ctx context.Context) (string, bool, error) {
 	for {
-		if i := strings.IndexByte(string(s.buf), '\n'); i >= 0 {
+		if i := bytes.IndexByte(s.buf, '\n'); i >= 0 {
 			line := string(s.buf[:i])
 			s.buf = s.buf[i+1:]
 			return strings.TrimSuffix(line, "\r"), true, nil
@@ -610,6 +612,40 @@ func (s *stdinReader) readLine(ctx context.Context) (string, bool, error) {
 			return "", false, err
 		}
 	}
+}
+
+// consoleLineMax is how many characters of a line [Console]::In.ReadLine()
+// returns. The farm emulates WinRS console-mode stdin
+// (WINRS_CONSOLEMODE_STDIN=TRUE, what masterzen/winrm and pywinrm always
+// send): powershell.exe's stdin is then a console, and .NET Framework reads
+// a console through a 256-character buffer of which the line end takes two,
+// so Console.ReadLine returns at most 254 characters of a line (documented
+// on Console.ReadLine) and the rest of that line is lost. A client that sends
+// longer lines fails here as it would on a real server.
+const consoleLineMax = 254
+
+// consoleLine cuts a line of stdin as a console ReadLine does: to its first
+// consoleLineMax UTF-16 code units. A surrogate pair cut in half leaves
+// U+FFFD (a lone surrogate has no UTF-8 form).
+func consoleLine(line string) string {
+	if len(line) <= consoleLineMax { // bytes >= UTF-16 code units
+		return line
+	}
+	n := 0
+	for i, r := range line {
+		w := 1
+		if r > 0xFFFF {
+			w = 2
+		}
+		if n+w > consoleLineMax {
+			if n < consoleLineMax {
+				return line[:i] + "\uFFFD"
+			}
+			return line[:i]
+		}
+		n += w
+	}
+	return line
 }
 
 func (s *stdinReader) readAll(ctx context.Context) (string, error) {

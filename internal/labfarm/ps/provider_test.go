@@ -10,14 +10,33 @@ import (
 )
 
 // The shape of what the provider sends (main DESIGN.md §3; the provider's
-// internal/lync/scripts/common.ps1 and publish-topology.ps1 rendered, copied
-// here as text because nothing under internal/labfarm imports the provider
-// side). A constant bootstrap on the command line reads the real script,
-// base64 UTF-8, from stdin. The script takes its small parameters from one
-// base64 JSON literal and each topology document from a base64 literal of its
-// own, and prints one result line: the marker, then base64 of the UTF-8
+// internal/winrm/bootstrap.go and internal/lync/scripts/common.ps1 and
+// publish-topology.ps1 rendered, copied here as text because nothing under
+// internal/labfarm imports the provider side). A constant bootstrap on the
+// command line reads the real script, base64 UTF-8, from stdin in lines of
+// at most 200 characters (a console ReadLine returns at most 254) up to the
+// end-of-script line ".". The script takes its small parameters from one
+// base64 JSON literal and each topology document from a base64 literal of
+// its own, and prints one result line: the marker, then base64 of the UTF-8
 // JSON. Change these together with the provider's scripts.
-const providerBootstrap = `$ErrorActionPreference = 'Stop'; $s = [Console]::In.ReadLine(); & ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($s))))`
+const providerBootstrap = `$ErrorActionPreference = 'Stop'; $b = New-Object Text.StringBuilder; ` +
+	`while (($l = [Console]::In.ReadLine()) -ne '.') { ` +
+	`if ($null -eq $l) { throw 'stdin ended before the end-of-script line; the script was not run' }; ` +
+	`[void]$b.Append($l) }; ` +
+	`& ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($b.ToString()))))`
+
+// providerStdin is the provider's stdin for script: base64 of its UTF-8 in
+// CRLF-terminated lines of 200 characters, then the end-of-script line.
+func providerStdin(script string) string {
+	b64 := base64.StdEncoding.EncodeToString([]byte(script))
+	var b strings.Builder
+	for len(b64) > 200 {
+		b.WriteString(b64[:200] + "\r\n")
+		b64 = b64[200:]
+	}
+	b.WriteString(b64 + "\r\n.\r\n")
+	return b.String()
+}
 
 const providerMarker = "##lync-result## "
 
@@ -167,22 +186,31 @@ func (tf *topologyFake) commands() *fakeCommands {
 	return f
 }
 
-// runPublish renders the script as the provider does to publish
-// providerNewXML over providerCurrentXML, sends it through the bootstrap and
-// returns stdout, stderr and the exit code.
-func runPublish(t *testing.T, cmds Commands, params string) (string, string, int) {
-	t.Helper()
-	script := strings.NewReplacer(
+// publishScript renders the script as the provider does to publish
+// providerNewXML over providerCurrentXML.
+func publishScript(params string) string {
+	return strings.NewReplacer(
 		"PARAMS_B64", base64.StdEncoding.EncodeToString([]byte(params)),
 		"EXPECTED_B64", base64.StdEncoding.EncodeToString([]byte(providerCurrentXML)),
 		"XML_B64", base64.StdEncoding.EncodeToString([]byte(providerNewXML)),
 	).Replace(providerPublishScript)
-	stdin := base64.StdEncoding.EncodeToString([]byte(script)) + "\r\n"
+}
+
+// runBootstrap runs bootstrap as the provider's command line with stdin and
+// returns stdout, stderr and the exit code.
+func runBootstrap(cmds Commands, bootstrap, stdin string) (string, string, int) {
 	var out, errb bytes.Buffer
 	env := &Env{Host: "fe01.contoso.com", Commands: cmds, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}
-	cl := "powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand " + encodeCommand(providerBootstrap)
+	cl := "powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand " + encodeCommand(bootstrap)
 	code := RunCommandLine(context.Background(), env, cl)
 	return out.String(), errb.String(), code
+}
+
+// runPublish sends the publish script through the bootstrap and returns
+// stdout, stderr and the exit code.
+func runPublish(t *testing.T, cmds Commands, params string) (string, string, int) {
+	t.Helper()
+	return runBootstrap(cmds, providerBootstrap, providerStdin(publishScript(params)))
 }
 
 // resultJSON decodes the result line as the provider does: the last line
@@ -297,5 +325,39 @@ func TestProviderPublishScriptBadParameters(t *testing.T) {
 	e, _ := m["error"].(map[string]any)
 	if code != 1 || e["step"] != "decode parameters" || len(tf.imported) != 0 {
 		t.Fatalf("code %d result %v", code, m)
+	}
+}
+
+// The bootstrap runs nothing when stdin ends before the end-of-script line
+// (a delivery cut short): exit 1 with the reason on stderr.
+func TestProviderBootstrapTruncatedStdin(t *testing.T) {
+	stdin := providerStdin(publishScript(providerParams))
+	for _, cut := range []int{0, 150, 202, len(stdin) - 3} {
+		tf := &topologyFake{current: providerCurrentXML}
+		f := tf.commands()
+		out, errs, code := runBootstrap(f, providerBootstrap, stdin[:cut])
+		if code != 1 || out != "" || len(f.ran) != 0 ||
+			!strings.Contains(decodeCLIXML(errs), "stdin ended before the end-of-script line; the script was not run") {
+			t.Errorf("cut after %d of %d bytes: code %d out %q stderr %q", cut, len(stdin), code, out, decodeCLIXML(errs))
+		}
+	}
+}
+
+// The bootstrap before this one read the script as one line of base64.
+// Console-mode stdin returns at most 254 characters of a line, so on a real
+// server, and in the farm, that fails for any script longer than 190 bytes.
+func TestSingleLineBootstrapFails(t *testing.T) {
+	const oldBootstrap = `$ErrorActionPreference = 'Stop'; $s = [Console]::In.ReadLine(); & ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($s))))`
+	tf := &topologyFake{current: providerCurrentXML}
+	script := publishScript(providerParams)
+	out, errs, code := runBootstrap(tf.commands(), oldBootstrap, base64.StdEncoding.EncodeToString([]byte(script))+"\r\n")
+	if code != 1 || out != "" || len(tf.imported) != 0 ||
+		!strings.Contains(decodeCLIXML(errs), `Exception calling "FromBase64String" with "1" argument(s)`) {
+		t.Fatalf("code %d out %q stderr %q", code, out, decodeCLIXML(errs))
+	}
+	// A script short enough for one console line still works that way.
+	out, errs, code = runBootstrap(nil, oldBootstrap, base64.StdEncoding.EncodeToString([]byte("'short'"))+"\r\n")
+	if code != 0 || out != "short\r\n" {
+		t.Fatalf("short script: code %d out %q stderr %q", code, out, decodeCLIXML(errs))
 	}
 }
