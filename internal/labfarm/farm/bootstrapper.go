@@ -21,7 +21,9 @@ const BootstrapperPath = `C:\Program Files\Microsoft Lync Server 2013\Deployment
 // MSI), which leaves LYNCBACKUP installed and Stopped (lync-dr.md §10.3 [I]).
 // It is idempotent; on an unpaired pool it installs nothing. It exits 0 on
 // success; a bootstrapper-failure fault makes it print the fault's message
-// and exit with the fault's code. /BootstrapLocalMgmt only checks the local
+// on stderr and exit with the fault's code, and a
+// bootstrapper-reboot-required fault makes a run that installs the service
+// exit 3010 (success, restart required). /BootstrapLocalMgmt only checks the local
 // management store. The console lines and the log path are modelled ([U] §5:
 // exit codes and logs are undocumented).
 func (s *Session) bootstrapper() *ps.Native {
@@ -53,7 +55,7 @@ func (s *Session) bootstrapper() *ps.Native {
 				return 0
 			}
 			s.f.mu.Lock()
-			fault := s.f.bootstrapperFaultLocked(s.host)
+			fault := s.f.bootstrapperFaultLocked(FaultBootstrapperFailure, s.host)
 			pool := s.f.enabled.topo.PoolOfMachine(s.host)
 			paired := pool != nil && s.f.enabled.topo.Partner(pool.Fqdn) != ""
 			installed := s.f.serverLocked(s.host).service(LyncBackup) != nil
@@ -74,9 +76,15 @@ func (s *Session) bootstrapper() *ps.Native {
 				}
 				s.f.mu.Lock()
 				s.f.serverLocked(s.host).installLyncBackup()
+				reboot := s.f.bootstrapperFaultLocked(FaultBootstrapperReboot, s.host)
 				s.f.mu.Unlock()
 				out("Installing BackupService.msi(Feature_BackupService)...success")
 				out("Enabling role 'BackupService' on %s...success", s.host)
+				if reboot != nil {
+					out("A restart of %s is required to complete the installation.", s.host)
+					out("Bootstrapper.exe has completed successfully.")
+					return reboot.ExitCode
+				}
 			case paired:
 				out("Backup Service (LYNCBACKUP) is already installed.")
 			default:

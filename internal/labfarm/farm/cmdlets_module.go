@@ -1,6 +1,7 @@
 package farm
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/lyncdr/terraform-provider-lync/internal/labfarm/ps"
@@ -53,4 +54,43 @@ func isLyncModule(name string) bool {
 		n = n[i+1:]
 	}
 	return n == "lync"
+}
+
+// addType is Add-Type -AssemblyName <String[]>, the one parameter set a
+// script needs to load a .NET Framework assembly before it uses its types
+// (Add-Type -AssemblyName System.Xml.Linq before [System.Xml.Linq.XElement]).
+// The interpreter has no Add-Type of its own and no assemblies to load: the
+// types it knows are always there, so loading a framework assembly succeeds
+// and changes nothing. A name that is not a .NET Framework assembly fails
+// like Windows PowerShell's Add-Type does for an assembly it cannot find.
+// The compiling parameter sets (-TypeDefinition, -MemberDefinition, -Path)
+// are not modelled, so the interpreter rejects those parameters.
+func (s *Session) addType() *ps.Cmdlet {
+	return &ps.Cmdlet{
+		Name:   "Add-Type",
+		Params: []ps.Param{{Name: "AssemblyName", Type: ps.TypeStringArray, Position: -1, Mandatory: true, Aliases: []string{"AN"}}},
+		Invoke: func(c *ps.Call) error {
+			names, _ := c.Bound["AssemblyName"].([]string)
+			for _, n := range names {
+				// A full name ("System.Xml.Linq, Version=3.5.0.0, ...") names
+				// the same assembly.
+				simple := strings.TrimSpace(strings.SplitN(n, ",", 2)[0])
+				if !frameworkAssemblies[strings.ToLower(simple)] {
+					return cmdletError("ObjectNotFound", "ASSEMBLY_NOT_FOUND", classAddType, n,
+						fmt.Sprintf("Cannot add type. The assembly '%s' could not be found.", n))
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// frameworkAssemblies are .NET Framework assemblies that Add-Type
+// -AssemblyName resolves by their simple name.
+var frameworkAssemblies = map[string]bool{
+	"mscorlib": true, "system": true, "system.core": true, "system.data": true, "system.xml": true,
+	"system.xml.linq": true, "system.web": true, "system.web.extensions": true, "system.drawing": true,
+	"system.windows.forms": true, "system.directoryservices": true, "system.management": true,
+	"system.management.automation": true, "system.servicemodel": true, "system.runtime.serialization": true,
+	"microsoft.csharp": true, "system.security": true, "system.configuration": true, "system.net": true,
 }

@@ -59,8 +59,10 @@ func (s *Session) getTopology() *ps.Cmdlet {
 // text, or an [xml] document the interpreter hands over in text form. The
 // document is validated (shape and the pairing rules, rules.go) and stored
 // as the published document with a new Signature; any failure leaves the
-// farm unchanged. The farm has no file system, so -FileName fails like a
-// missing file does.
+// farm unchanged. A successful publish empties the simple URL collections
+// (the documented need to reconfigure them, §1.1 [C]; the exact effect is
+// MODELLED, see simpleurl.go). The farm has no file system, so -FileName
+// fails like a missing file does.
 func (s *Session) publishTopology() *ps.Cmdlet {
 	params := []ps.Param{
 		{Name: "FileName", Type: ps.TypeString, Position: 0},
@@ -108,6 +110,12 @@ func (s *Session) publishTopology() *ps.Cmdlet {
 			}
 			s.f.mu.Lock()
 			_, err = s.f.publishLocked(root)
+			if err == nil {
+				// "After publishing the topology in this manner, you will
+				// then need to reconfigure your simple URLs" (§1.1 [C]);
+				// how they are lost is MODELLED (simpleurl.go).
+				s.f.clearSimpleURLsLocked()
+			}
 			s.f.mu.Unlock()
 			if err != nil {
 				return publishError(err)

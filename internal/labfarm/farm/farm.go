@@ -39,6 +39,9 @@ type Farm struct {
 	dirs      map[string]*direction // by source pool
 	faults    []*Fault
 	nextFault int
+	// simpleURLs are the simple URL configuration collections of the
+	// Central Management store (simpleurl.go), Global first.
+	simpleURLs []SimpleURLConfig
 }
 
 // document is a stored topology document and what the farm derived from it.
@@ -82,7 +85,7 @@ func (f *Farm) Latency() Latency { return f.lat }
 func (f *Farm) Definition() *Definition { return f.def }
 
 // Reset puts the farm back to its definition: documents, servers, backup
-// state and faults. The clock keeps running at its current scale.
+// state, simple URLs and faults. The clock keeps running at its current scale.
 func (f *Farm) Reset() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -104,6 +107,7 @@ func (f *Farm) resetLocked() error {
 	f.servers = map[string]*server{}
 	f.dirs = map[string]*direction{}
 	f.faults = nil
+	f.simpleURLs = defaultSimpleURLs(topo.DefaultDomain)
 	now := f.clock.Now()
 	// Pairs marked deployed: the Bootstrapper ran and LYNCBACKUP runs.
 	for _, pr := range f.def.Pairs {

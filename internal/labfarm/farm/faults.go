@@ -23,6 +23,11 @@ const (
 	// [U] §5) and Message (default the field error of lync-dr.md §8 [C]), for
 	// the next Count runs (0: until cleared).
 	FaultBootstrapperFailure FaultKind = "bootstrapper-failure"
+	// FaultBootstrapperReboot makes Bootstrapper.exe on a server install what
+	// it installs and then exit 3010 (ERROR_SUCCESS_REBOOT_REQUIRED, MSI's
+	// "succeeded, restart required"; that Bootstrapper passes it on is [U]
+	// §5), for the next Count runs that install something (0: until cleared).
+	FaultBootstrapperReboot FaultKind = "bootstrapper-reboot-required"
 	// FaultSyncStuck keeps a pool's direction (pool -> its partner) in
 	// NonSteadyState, without progress.
 	FaultSyncStuck FaultKind = "sync-stuck"
@@ -38,7 +43,8 @@ const (
 type Fault struct {
 	ID   string    `json:"id,omitempty"`
 	Kind FaultKind `json:"kind"`
-	// Server is the target of server-down and bootstrapper-failure.
+	// Server is the target of server-down, bootstrapper-failure and
+	// bootstrapper-reboot-required.
 	Server string `json:"server,omitempty"`
 	// Pool is the source pool of the direction for sync-stuck and sync-error.
 	Pool string `json:"pool,omitempty"`
@@ -48,7 +54,8 @@ type Fault struct {
 	ExitCode int    `json:"exitCode,omitempty"`
 	Message  string `json:"message,omitempty"`
 	// Count is the number of requests (transient, required) or runs
-	// (bootstrapper-failure, 0 = until cleared) the fault affects.
+	// (bootstrapper-failure and bootstrapper-reboot-required, 0 = until
+	// cleared) the fault affects.
 	Count int `json:"count,omitempty"`
 	// Remaining is how many of Count are left (state only).
 	Remaining int `json:"remaining,omitempty"`
@@ -128,6 +135,13 @@ func (f *Farm) normalizeFault(in Fault) (Fault, error) {
 			}
 			x.Remaining = x.Count
 		}
+	case FaultBootstrapperReboot:
+		if err = needServer(); err == nil {
+			if x.Count < 0 {
+				err = fmt.Errorf("fault %s: count must not be negative", x.Kind)
+			}
+			x.ExitCode, x.Remaining = 3010, x.Count
+		}
 	case FaultSyncStuck:
 		err = needPool()
 	case FaultSyncError:
@@ -144,7 +158,7 @@ func (f *Farm) normalizeFault(in Fault) (Fault, error) {
 			x.Remaining = x.Count
 		}
 	default:
-		err = fmt.Errorf("unknown fault kind %q (known: server-down, bootstrapper-failure, sync-stuck, sync-error, transient)", x.Kind)
+		err = fmt.Errorf("unknown fault kind %q (known: server-down, bootstrapper-failure, bootstrapper-reboot-required, sync-stuck, sync-error, transient)", x.Kind)
 	}
 	return x, err
 }
@@ -255,11 +269,12 @@ func (f *Farm) WireFault(host string) string {
 	return WireNone
 }
 
-// bootstrapperFault consumes one run of a bootstrapper-failure fault on the
-// server and returns it, or nil.
-func (f *Farm) bootstrapperFaultLocked(fqdn string) *Fault {
+// bootstrapperFault consumes one run of a fault of the kind
+// (bootstrapper-failure or bootstrapper-reboot-required) on the server and
+// returns it, or nil.
+func (f *Farm) bootstrapperFaultLocked(kind FaultKind, fqdn string) *Fault {
 	for i, x := range f.faults {
-		if x.Kind != FaultBootstrapperFailure || x.Server != fqdn {
+		if x.Kind != kind || x.Server != fqdn {
 			continue
 		}
 		out := *x

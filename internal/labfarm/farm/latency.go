@@ -27,7 +27,9 @@ type Latency struct {
 	// [I] estimate: the Lync module loads ~8 s on a Lync 2013 Front End.
 	ModuleImport time.Duration
 	// TopologyRead is one read of the Central Management store (Get-CsTopology,
-	// Get-CsPool, Get-CsService, Get-CsPoolBackupRelationship). [I] 1 s.
+	// Get-CsPool, Get-CsService, Get-CsPoolBackupRelationship,
+	// Get-CsSimpleUrlConfiguration), and one write of a configuration
+	// collection (Set-CsSimpleUrlConfiguration). [I] 1 s.
 	TopologyRead time.Duration
 	// TopologyPublish is Publish-CsTopology: validation and the CMS write. [I] 20 s.
 	TopologyPublish time.Duration

@@ -44,8 +44,9 @@ func (f *Farm) Session(host string) *Session {
 			s.cmdlets[strings.ToLower(c.Name)] = c
 		}
 	}
-	add(s.importModule())
+	add(s.importModule(), s.addType())
 	add(s.lync(s.getTopology()), s.lync(s.publishTopology()), s.lync(s.enableTopology()), s.lync(s.getPool()), s.lync(s.getService()))
+	add(s.lync(s.getSimpleURLConfiguration()), s.lync(s.setSimpleURLConfiguration()))
 	add(s.lync(s.getWindowsService()), s.lync(s.startWindowsService()), s.lync(s.stopWindowsService()))
 	if is2013 {
 		add(s.lync(s.getPoolBackupRelationship()), s.lync(s.getBackupServiceStatus()), s.lync(s.invokeBackupServiceSync()), s.lync(s.getBackupServiceConfiguration()))
@@ -111,9 +112,10 @@ func cmdletError(category, id, class, target, message string) *ps.ErrorRecord {
 // errors (cmdletError) and the interpreter's binding errors
 // ("NamedParameterNotFound,<class>", ps.Cmdlet.FullName) name the same class.
 // The Lync ones are [U], modelled on the Microsoft.Rtc.Management namespaces
-// the reference shows; Import-Module's is PowerShell's own.
+// the reference shows; Import-Module's and Add-Type's are PowerShell's own.
 const (
 	classImportModule      = "Microsoft.PowerShell.Commands.ImportModuleCommand"
+	classAddType           = "Microsoft.PowerShell.Commands.AddTypeCommand"
 	classGetTopology       = "Microsoft.Rtc.Management.Deploy.Cmdlets.GetTopologyCmdlet"
 	classPublishTopology   = "Microsoft.Rtc.Management.Deploy.Cmdlets.PublishTopologyCmdlet"
 	classEnableTopology    = "Microsoft.Rtc.Management.Deploy.Cmdlets.EnableTopologyCmdlet"
@@ -126,12 +128,15 @@ const (
 	classGetWindowsService = "Microsoft.Rtc.Management.Deployment.Cmdlets.GetCsWindowsServiceCmdlet"
 	classStartService      = "Microsoft.Rtc.Management.Deployment.Cmdlets.StartCsWindowsServiceCmdlet"
 	classStopService       = "Microsoft.Rtc.Management.Deployment.Cmdlets.StopCsWindowsServiceCmdlet"
+	classGetSimpleURL      = "Microsoft.Rtc.Management.WritableConfig.Settings.SimpleUrl.GetSimpleUrlConfigurationCmdlet"
+	classSetSimpleURL      = "Microsoft.Rtc.Management.WritableConfig.Settings.SimpleUrl.SetSimpleUrlConfigurationCmdlet"
 )
 
 // cmdletClasses maps every command of a session (lower-case name) to its
 // class; Session sets ps.Cmdlet.FullName from it.
 var cmdletClasses = map[string]string{
 	"import-module":                    classImportModule,
+	"add-type":                         classAddType,
 	"get-cstopology":                   classGetTopology,
 	"publish-cstopology":               classPublishTopology,
 	"enable-cstopology":                classEnableTopology,
@@ -144,6 +149,8 @@ var cmdletClasses = map[string]string{
 	"get-cswindowsservice":             classGetWindowsService,
 	"start-cswindowsservice":           classStartService,
 	"stop-cswindowsservice":            classStopService,
+	"get-cssimpleurlconfiguration":     classGetSimpleURL,
+	"set-cssimpleurlconfiguration":     classSetSimpleURL,
 }
 
 // named is a named-only parameter.

@@ -20,6 +20,9 @@ type State struct {
 	// Backup has one entry per direction of every pair of the enabled topology.
 	Backup []DirectionState `json:"backup"`
 	Faults []Fault          `json:"faults"`
+	// SimpleURLs are the simple URL configuration collections (Global
+	// first), which a Publish-CsTopology of a Get-CsTopology document empties.
+	SimpleURLs []SimpleURLConfig `json:"simpleUrls"`
 	// WinRM counts shells and commands per host; the assembled farm fills it
 	// from the WS-Management server.
 	WinRM   map[string]HostStats `json:"winrm,omitempty"`
@@ -122,14 +125,15 @@ func (f *Farm) State() State {
 	now := f.clock.Now()
 	f.reconcileLocked(now)
 	st := State{
-		FarmTime:  now,
-		Scale:     f.clock.Scale(),
-		Domain:    f.published.topo.DefaultDomain,
-		CMSPool:   f.enabled.topo.CMSPool,
-		Published: topologyState(f.published.topo),
-		Enabled:   topologyState(f.enabled.topo),
-		Faults:    f.faultsLocked(),
-		Latency:   f.lat,
+		FarmTime:   now,
+		Scale:      f.clock.Scale(),
+		Domain:     f.published.topo.DefaultDomain,
+		CMSPool:    f.enabled.topo.CMSPool,
+		Published:  topologyState(f.published.topo),
+		Enabled:    topologyState(f.enabled.topo),
+		Faults:     f.faultsLocked(),
+		SimpleURLs: f.simpleURLsLocked(),
+		Latency:    f.lat,
 	}
 	seen := map[string]bool{}
 	for _, d := range []*document{f.published, f.enabled} {
