@@ -108,7 +108,9 @@ func TestGoldenScripts(t *testing.T) {
 			"$ProgressPreference = 'SilentlyContinue'\n",
 			"Import-Module $in.module\n",
 			"    $json = ConvertTo-Json -InputObject $r -Depth 8 -Compress\n",
-			"    $json = ConvertTo-Json -InputObject ([ordered]@{ ok = $false; error = $e }) -Depth 8 -Compress\n",
+			"    $failed = [ordered]@{ ok = $false; error = $e }\n",
+			"        inner = @(Get-LyncInnerMessages $_.Exception)\n",
+			"    $json = ConvertTo-Json -InputObject $failed -Depth 8 -Compress\n",
 			"    exit 1\n",
 		} {
 			if !strings.Contains(c.Text, must) {
@@ -116,8 +118,8 @@ func TestGoldenScripts(t *testing.T) {
 			}
 		}
 		// Success and failure both print the ASCII (base64) result line,
-		// and nothing else writes to stdout.
-		resultLine := "[Console]::Out.WriteLine('" + lync.ResultMarker + "' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)))\n"
+		// after an empty line, and nothing else writes to stdout.
+		resultLine := "[Console]::Out.WriteLine([Environment]::NewLine + '" + lync.ResultMarker + "' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)))\n"
 		if strings.Count(c.Text, resultLine) != 2 || strings.Count(c.Text, "[Console]::Out.") != 2 {
 			t.Errorf("%s does not print its result line exactly once on each path", c.Script)
 		}
@@ -336,7 +338,7 @@ func TestResultDecoding(t *testing.T) {
 				}
 				want := lync.CmdletError{Script: lync.ScriptReadTopology, Host: "mgmt01", Computer: "MGMT01", Step: "read topology", Cmdlet: "Get-CsTopology",
 					Category: "PermissionDenied", ErrorID: "AccessDenied,Microsoft.Rtc.Management.Deploy.Cmdlets.GetTopologyCmdlet", Type: "System.UnauthorizedAccessException", Message: "Access is denied."}
-				if *ce != want {
+				if !reflect.DeepEqual(*ce, want) {
 					t.Errorf("got %+v", *ce)
 				}
 				if got := err.Error(); got != `Get-CsTopology failed on mgmt01 (step "read topology"): Access is denied. [PermissionDenied, AccessDenied,Microsoft.Rtc.Management.Deploy.Cmdlets.GetTopologyCmdlet]` {
@@ -493,6 +495,16 @@ func TestEnsureBackupService(t *testing.T) {
 		{"not running after start", map[string]any{"before": "Stopped", "status": "Stopped", "started": true},
 			lync.ServiceState{Host: "fe01", Before: "Stopped", Status: "Stopped", StartedNow: true},
 			lync.NotRunningAfterStart, `LYNCBACKUP on fe01 is "Stopped" after Start-CsWindowsService`},
+		{"start failed", map[string]any{"before": "Stopped", "status": "Stopped", "started": true, "startError": "Service 'LYNCBACKUP' cannot be started; caused by: The service did not respond"},
+			lync.ServiceState{Host: "fe01", Before: "Stopped", Status: "Stopped", StartedNow: true},
+			lync.NotRunningAfterStart, `Start-CsWindowsService -Name LYNCBACKUP failed on fe01: Service 'LYNCBACKUP' cannot be started; caused by: The service did not respond (LYNCBACKUP is "Stopped"); check the "LS Backup Service" event log on fe01`},
+		{"3010: installed, restart required", map[string]any{"before": "NotInstalled", "status": "Running", "bootstrapperRan": true, "exitCode": 3010, "rebootRequired": true, "output": []string{"A restart is required."}, "started": true},
+			lync.ServiceState{Host: "fe01", Before: "NotInstalled", Status: "Running", InstalledNow: true, StartedNow: true, RebootRequired: true, BootstrapperOutput: []string{"A restart is required."}}, 0, ""},
+		{"3010 but not installed", map[string]any{"before": "NotInstalled", "status": "NotInstalled", "bootstrapperRan": true, "exitCode": 3010, "rebootRequired": true},
+			lync.ServiceState{Host: "fe01", Before: "NotInstalled", Status: "NotInstalled", RebootRequired: true},
+			lync.NotInstalledAfterBootstrapper, "LYNCBACKUP is not installed"},
+		{"3010 without a run is no restart", map[string]any{"before": "Stopped", "status": "Running", "exitCode": 3010, "started": true},
+			lync.ServiceState{Host: "fe01", Before: "Stopped", Status: "Running", StartedNow: true}, 0, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -514,6 +526,99 @@ func TestEnsureBackupService(t *testing.T) {
 			if !errors.As(err, &be) || be.Reason != c.reason || !strings.Contains(err.Error(), c.msg) {
 				t.Errorf("error %v, want reason %d with %q", err, c.reason, c.msg)
 			}
+		})
+	}
+}
+
+func TestCmdletErrorInnerMessages(t *testing.T) {
+	r := &recorder{reply: func(lynctest.Call) (string, string, int) {
+		return lynctest.Fail(lynctest.Failure{Step: "enable topology", Type: "Microsoft.Rtc.Management.ManagementException", Category: "InvalidOperation",
+			Message: "Cannot open the Central Management store.", Cmdlet: "Enable-CsTopology", Host: "MGMT01",
+			Inner: []string{"Cannot open the Central Management store.", "Login failed for user 'NT AUTHORITY\\ANONYMOUS LOGON'.", ""}}), "", 1
+	}}
+	_, err := lync.New(r, lync.Options{}).EnableTopology(context.Background(), "mgmt01", nil)
+	var ce *lync.CmdletError
+	if !errors.As(err, &ce) || len(ce.Inner) != 3 || ce.Inner[1] != "Login failed for user 'NT AUTHORITY\\ANONYMOUS LOGON'." {
+		t.Fatalf("%#v", err)
+	}
+	// An inner message that repeats the outer one, or is empty, is left out.
+	want := `Enable-CsTopology failed on mgmt01 (step "enable topology"): Cannot open the Central Management store.; caused by: Login failed for user 'NT AUTHORITY\ANONYMOUS LOGON'. [InvalidOperation, ]`
+	if err.Error() != want {
+		t.Errorf("message\n%s\nwant\n%s", err, want)
+	}
+}
+
+func TestPublishTopologySimpleURLs(t *testing.T) {
+	ctx := context.Background()
+	global := map[string]any{"identity": "Global", "error": "Access is denied.", "simpleUrls": []map[string]any{
+		{"component": "meet", "domain": "contoso.com", "activeUrl": "https://meet.contoso.com", "entries": []string{"https://meet.contoso.com", "https://contoso.com/meet"}},
+		{"component": "dialin", "domain": "*", "activeUrl": "https://dialin.contoso.com", "entries": "https://dialin.contoso.com"},
+	}}
+	rels := []map[string]string{{"poolFqdn": "a", "backupPoolFqdn": "b"}}
+	cases := []struct {
+		name  string
+		reply string
+		check func(t *testing.T, res *lync.PublishResult, err error)
+	}{
+		{"restored", lynctest.OK(map[string]any{"published": true, "simpleUrls": map[string]any{"restored": "Global", "failed": nil}, "relations": rels}),
+			func(t *testing.T, res *lync.PublishResult, err error) {
+				if err != nil || !reflect.DeepEqual(res.RestoredSimpleURLs, []string{"Global"}) || len(res.Relations) != 1 {
+					t.Fatalf("%+v %v", res, err)
+				}
+			}},
+		{"nothing to restore", lynctest.OK(map[string]any{"published": true, "simpleUrls": map[string]any{"restored": []string{}, "failed": []any{}}, "relations": rels}),
+			func(t *testing.T, res *lync.PublishResult, err error) {
+				if err != nil || len(res.RestoredSimpleURLs) != 0 {
+					t.Fatalf("%+v %v", res, err)
+				}
+			}},
+		{"not restored", lynctest.Fail(lynctest.Failure{Step: "restore simple URLs", Message: "Publish-CsTopology cleared simple URL configurations that could not be restored: Global (Access is denied.)",
+			Host: "MGMT01", Extra: map[string]any{"simpleUrls": map[string]any{"restored": []string{"site:Dublin"}, "failed": global}}}),
+			func(t *testing.T, _ *lync.PublishResult, err error) {
+				var se *lync.SimpleURLError
+				if !errors.As(err, &se) || se.Host != "mgmt01" || !reflect.DeepEqual(se.Restored, []string{"site:Dublin"}) || len(se.Failed) != 1 || len(se.Failed[0].SimpleURLs) != 2 {
+					t.Fatalf("%#v", err)
+				}
+				want := "publishing the topology on mgmt01 cleared simple URL configurations that could not be restored: Global (Access is denied.) held " +
+					"meet contoso.com https://meet.contoso.com (also https://contoso.com/meet), dialin * https://dialin.contoso.com. " +
+					"Restore them with Set-CsSimpleUrlConfiguration (New-CsSimpleUrl, New-CsSimpleUrlEntry), then run Enable-CsComputer on the servers"
+				if err.Error() != want {
+					t.Errorf("message\n%s\nwant\n%s", err, want)
+				}
+				var ce *lync.CmdletError
+				if !errors.As(err, &ce) || ce.Step != "restore simple URLs" {
+					t.Errorf("does not unwrap to the script's error: %#v", err)
+				}
+			}},
+		{"enable failed, not restored", lynctest.Fail(lynctest.Failure{Step: "enable topology", Cmdlet: "Enable-CsTopology", Message: "Cannot enable the topology.", Host: "MGMT01",
+			Extra: map[string]any{"simpleUrls": map[string]any{"restored": nil, "failed": []any{global}}}}),
+			func(t *testing.T, _ *lync.PublishResult, err error) {
+				var se *lync.SimpleURLError
+				if !errors.As(err, &se) || !strings.HasSuffix(err.Error(), `; the publish itself failed too: Enable-CsTopology failed on mgmt01 (step "enable topology"): Cannot enable the topology.`) {
+					t.Fatalf("%v", err)
+				}
+			}},
+		{"enable failed, restored", lynctest.Fail(lynctest.Failure{Step: "enable topology", Cmdlet: "Enable-CsTopology", Message: "Cannot enable the topology.", Host: "MGMT01",
+			Extra: map[string]any{"simpleUrls": map[string]any{"restored": []string{"Global"}, "failed": []any{}}}}),
+			func(t *testing.T, _ *lync.PublishResult, err error) {
+				var se *lync.SimpleURLError
+				var ce *lync.CmdletError
+				if errors.As(err, &se) || !errors.As(err, &ce) || ce.Step != "enable topology" {
+					t.Fatalf("%#v", err)
+				}
+			}},
+		{"refused", lynctest.OK(map[string]any{"published": false, "simpleUrls": nil, "relations": rels}),
+			func(t *testing.T, _ *lync.PublishResult, err error) {
+				if !errors.Is(err, lync.ErrTopologyChanged) {
+					t.Fatalf("%v", err)
+				}
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := &recorder{reply: func(lynctest.Call) (string, string, int) { return c.reply, "", 0 }}
+			res, err := lync.New(r, lync.Options{}).PublishTopologyResult(ctx, "mgmt01", "<old/>", "<new/>", []string{"a", "b"})
+			c.check(t, res, err)
 		})
 	}
 }

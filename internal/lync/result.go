@@ -51,16 +51,20 @@ func excerpt(s string) string {
 }
 
 type wireError struct {
-	Step     string `json:"step"`
-	Type     string `json:"type"`
-	ID       string `json:"id"`
-	Category string `json:"category"`
-	Message  string `json:"message"`
-	Cmdlet   string `json:"cmdlet"`
-	Host     string `json:"host"`
+	Step     string       `json:"step"`
+	Type     string       `json:"type"`
+	ID       string       `json:"id"`
+	Category string       `json:"category"`
+	Message  string       `json:"message"`
+	Inner    list[string] `json:"inner"`
+	Cmdlet   string       `json:"cmdlet"`
+	Host     string       `json:"host"`
 }
 
-// decodeResult turns a script's output into out or a typed error.
+// decodeResult turns a script's output into out or a typed error. A failed
+// script's result line may also carry what the script did before it failed
+// (the publish script's simpleUrls); those fields are decoded into out too,
+// as far as they fit, and the error is returned.
 func decodeResult(name, host, stdout, stderr string, exitCode int, out any) error {
 	payload, ok := resultLine(stdout)
 	if !ok {
@@ -86,8 +90,11 @@ func decodeResult(name, host, stdout, stderr string, exitCode int, out any) erro
 		if e == nil {
 			e = &wireError{}
 		}
+		if out != nil {
+			_ = json.Unmarshal(line, out) // best effort: the error is what matters
+		}
 		return &CmdletError{Script: name, Host: host, Computer: e.Host, Step: e.Step, Cmdlet: e.Cmdlet,
-			Category: e.Category, ErrorID: e.ID, Type: e.Type, Message: e.Message}
+			Category: e.Category, ErrorID: e.ID, Type: e.Type, Message: e.Message, Inner: []string(e.Inner)}
 	}
 	if out != nil {
 		if err := json.Unmarshal(line, out); err != nil {

@@ -50,8 +50,16 @@ func remedy(err error) string {
 	var re *lync.ResultError
 	switch {
 	case errors.As(err, &ce):
-		msg := strings.ToLower(ce.Message)
+		msg := strings.ToLower(ce.Message + "\n" + strings.Join(ce.Inner, "\n"))
 		switch {
+		case strings.Contains(msg, "anonymous logon") || strings.Contains(msg, "0x80072020") || strings.Contains(msg, "an operations error occurred"):
+			// SQL Server's "Login failed for user 'NT AUTHORITY\ANONYMOUS
+			// LOGON'" and AD's 0x80072020 "An operations error occurred":
+			// the credentials did not reach the next server.
+			return "The Lync management cmdlets on " + ce.Host + " reach Active Directory, the SQL Server back ends and other servers in turn, " +
+				"and the credentials of a WinRM logon are not passed on to them (the WinRM double hop); with Basic authentication to a local account " +
+				"that cannot work at all. Run the provider where delegation is possible: a domain account over an authentication that delegates " +
+				"(CredSSP, or Kerberos with delegation to those servers); see Limits in the README"
 		case ce.Category == "PermissionDenied" || strings.Contains(msg, "access is denied") || strings.Contains(msg, "permission"):
 			return "The account must be a member of RTCUniversalServerAdmins (and, for Enable-CsTopology, hold setup permissions from Grant-CsSetupPermission or be a Domain Admin); log on again after changing group membership"
 		case ce.Step == "import module":

@@ -166,13 +166,26 @@ func OK(fields map[string]any) string {
 // Failure is the error object of a failed script.
 type Failure struct {
 	Step, Type, ID, Category, Message, Cmdlet, Host string
+	// Inner are the messages of the inner exceptions.
+	Inner []string
+	// Extra are further top-level fields of the failure line (the publish
+	// script's simpleUrls).
+	Extra map[string]any
 }
 
 // Fail returns the result line of a failed script.
 func Fail(f Failure) string {
-	js, err := json.Marshal(map[string]any{"ok": false, "error": map[string]string{
+	e := map[string]any{
 		"step": f.Step, "type": f.Type, "id": f.ID, "category": f.Category, "message": f.Message, "cmdlet": f.Cmdlet, "host": f.Host,
-	}})
+	}
+	if f.Inner != nil {
+		e["inner"] = f.Inner
+	}
+	m := map[string]any{"ok": false, "error": e}
+	for k, v := range f.Extra {
+		m[k] = v
+	}
+	js, err := json.Marshal(m)
 	if err != nil {
 		panic(err)
 	}

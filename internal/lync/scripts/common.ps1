@@ -11,6 +11,38 @@
 # Every parameter is in a base64 (UTF-8) literal below and is only used as data.
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
+# The messages of the inner exceptions of an exception, outermost first: the
+# real cause of a management cmdlet's failure (a SQL login, an AD bind) is
+# often only there.
+function Get-LyncInnerMessages {
+    param($Exception)
+    $x = $null
+    if ($null -ne $Exception) { $x = $Exception.InnerException }
+    for ($i = 0; ($null -ne $x) -and ($i -lt 10); $i++) {
+        [string]$x.Message
+        $x = $x.InnerException
+    }
+}
+# The text of an error record for a per-item error field: its message and
+# those of its inner exceptions.
+function Get-LyncErrorText {
+    param($Record)
+    (@([string]$Record.Exception.Message) + @(Get-LyncInnerMessages $Record.Exception)) -join '; caused by: '
+}
+# Fails unless $Object has every property in $Property. The scripts read
+# cmdlet output by property name (shapes.go); a property a real server names
+# differently must fail clearly, never read as '' (an unpaired pool, a
+# missing service, an empty status).
+function Assert-LyncShape {
+    param($Object, [string[]]$Property, [string]$What)
+    if ($null -eq $Object) { throw ($What + ' returned $null') }
+    $have = @($Object.PSObject.Properties | ForEach-Object { [string]$_.Name })
+    $missing = @($Property | Where-Object { $have -notcontains $_ })
+    if ($missing.Count -gt 0) {
+        throw ($What + ' returned an object without ' + ($missing -join ', ') + ', which terraform-provider-lync reads; its properties are: ' +
+            ($have -join ', ') + '. The provider''s model of this output (shapes.go) does not match this server.')
+    }
+}
 $step = 'decode parameters'
 try {
     $in = ConvertFrom-Json ([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('{{.Params}}')))
@@ -20,19 +52,25 @@ try {
 
 {{define "end"}}
     $json = ConvertTo-Json -InputObject $r -Depth 8 -Compress
-    [Console]::Out.WriteLine('{{.Marker}}' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)))
+    # An empty line first, so that host text without a trailing newline
+    # cannot swallow the marker (only a line that starts with it counts).
+    [Console]::Out.WriteLine([Environment]::NewLine + '{{.Marker}}' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)))
 } catch {
     $e = [ordered]@{
         step = $step
         type = $_.Exception.GetType().FullName
         id = $_.FullyQualifiedErrorId
-        category = $_.CategoryInfo.Category.ToString()
+        category = [string]$_.CategoryInfo.Category
         message = $_.Exception.Message
+        inner = @(Get-LyncInnerMessages $_.Exception)
         cmdlet = [string]$_.InvocationInfo.MyCommand.Name
         host = $env:COMPUTERNAME
     }
-    $json = ConvertTo-Json -InputObject ([ordered]@{ ok = $false; error = $e }) -Depth 8 -Compress
-    [Console]::Out.WriteLine('{{.Marker}}' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)))
+    $failed = [ordered]@{ ok = $false; error = $e }
+    # What the publish script did to the simple URLs before it failed.
+    if ($null -ne $simpleUrls) { $failed.simpleUrls = $simpleUrls }
+    $json = ConvertTo-Json -InputObject $failed -Depth 8 -Compress
+    [Console]::Out.WriteLine([Environment]::NewLine + '{{.Marker}}' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json)))
     exit 1
 }
 {{end}}
@@ -43,10 +81,11 @@ try {
         $relationError = ''
         try {
             foreach ($rel in @(Get-CsPoolBackupRelationship -PoolFqdn $p)) {
+                Assert-LyncShape $rel @('{{.P.RelationBackupPool}}') ('Get-CsPoolBackupRelationship -PoolFqdn ' + $p)
                 $backupPool = [string]$rel.{{.P.RelationBackupPool}}
             }
         } catch {
-            $relationError = $_.Exception.Message
+            $relationError = Get-LyncErrorText $_
         }
 {{- end}}
 
@@ -66,22 +105,32 @@ try {
         $statusError = ''
         if ($readStatus) {
             try {
-                $status = Get-CsBackupServiceStatus -PoolFqdn $p
-                $modules = @($status.{{.P.BackupModules}} | Where-Object { $null -ne $_ } | ForEach-Object {
-                    [ordered]@{ identity = [string]$_.{{.P.ModuleIdentity}}; exportStatus = $_.{{.P.ModuleExportStatus}}.ToString(); importStatus = $_.{{.P.ModuleImportStatus}}.ToString() }
+                $statusObjects = @(Get-CsBackupServiceStatus -PoolFqdn $p)
+                foreach ($status in $statusObjects) {
+                    Assert-LyncShape $status @('{{.P.BackupModules}}') ('Get-CsBackupServiceStatus -PoolFqdn ' + $p)
+                }
+                $modules = @($statusObjects | ForEach-Object { $_.{{.P.BackupModules}} } | Where-Object { $null -ne $_ } | ForEach-Object {
+                    Assert-LyncShape $_ @('{{.P.ModuleIdentity}}', '{{.P.ModuleExportStatus}}', '{{.P.ModuleImportStatus}}') ('A backup module of Get-CsBackupServiceStatus -PoolFqdn ' + $p)
+                    [ordered]@{ identity = [string]$_.{{.P.ModuleIdentity}}; exportStatus = [string]$_.{{.P.ModuleExportStatus}}; importStatus = [string]$_.{{.P.ModuleImportStatus}} }
                 })
             } catch {
-                $statusError = $_.Exception.Message
+                $modules = @()
+                $statusError = Get-LyncErrorText $_
             }
         }
 {{- end}}
 
-{{- /* Sets $serviceStatus of the local LYNCBACKUP service: its status, or 'NotInstalled'. */ -}}
+{{- /* Sets $serviceStatus of the local LYNCBACKUP service: its status, or
+     'NotInstalled' when Get-CsWindowsService fails with ObjectNotFound or
+     returns nothing (which of the two a real server does is unconfirmed). */ -}}
 {{define "localService"}}
     $serviceStatus = 'NotInstalled'
     try {
-        $serviceStatus = (Get-CsWindowsService -Name 'LYNCBACKUP').{{.P.ServiceStatus}}.ToString()
+        foreach ($svc in @(Get-CsWindowsService -Name 'LYNCBACKUP' -ExcludeActivityLevel)) {
+            Assert-LyncShape $svc @('{{.P.ServiceStatus}}') 'Get-CsWindowsService -Name LYNCBACKUP'
+            $serviceStatus = [string]$svc.{{.P.ServiceStatus}}
+        }
     } catch {
-        if ($_.CategoryInfo.Category.ToString() -ne 'ObjectNotFound') { throw $_ }
+        if ([string]$_.CategoryInfo.Category -ne 'ObjectNotFound') { throw $_ }
     }
 {{- end}}

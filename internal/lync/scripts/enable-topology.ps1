@@ -1,6 +1,6 @@
 {{template "begin" .}}
     $step = 'enable topology'
-    Enable-CsTopology -Force
+    Enable-CsTopology -Force -Confirm:$false
 {{- template "relations" .}}
     $r = [ordered]@{ ok = $true; relations = $relations }
 {{- template "end" .}}

@@ -13,12 +13,21 @@
         $computers = @($pool.{{.P.PoolComputers}} | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })
         $services = @($computers | ForEach-Object {
             $c = $_
-            $serviceStatus = ''
+            # NotInstalled when Get-CsWindowsService fails with ObjectNotFound
+            # or returns nothing; no activity counters (they need Performance
+            # Monitor Users rights on the computer and are not used).
+            $serviceStatus = 'NotInstalled'
             $serviceError = ''
             try {
-                $serviceStatus = (Get-CsWindowsService -Name 'LYNCBACKUP' -ComputerName $c).{{.P.ServiceStatus}}.ToString()
+                foreach ($svc in @(Get-CsWindowsService -Name 'LYNCBACKUP' -ComputerName $c -ExcludeActivityLevel)) {
+                    Assert-LyncShape $svc @('{{.P.ServiceStatus}}') ('Get-CsWindowsService -Name LYNCBACKUP -ComputerName ' + $c)
+                    $serviceStatus = [string]$svc.{{.P.ServiceStatus}}
+                }
             } catch {
-                if ($_.CategoryInfo.Category.ToString() -eq 'ObjectNotFound') { $serviceStatus = 'NotInstalled' } else { $serviceError = $_.Exception.Message }
+                if ([string]$_.CategoryInfo.Category -ne 'ObjectNotFound') {
+                    $serviceStatus = ''
+                    $serviceError = Get-LyncErrorText $_
+                }
             }
             [ordered]@{ computer = $c; status = $serviceStatus; error = $serviceError }
         })
