@@ -215,7 +215,8 @@ func (w *Workflow) ensureTopology(ctx context.Context, s Spec) (topologyResult, 
 // edit it again; after maxPublishAttempts that is an error.
 func (w *Workflow) publish(ctx context.Context, step, current, newXML string, pools []string, attempt int) (rels lync.Relations, retry bool, err error) {
 	host := w.o.ManagementHost
-	rels, err = w.c.PublishTopology(ctx, host, current, newXML, pools)
+	res, err := w.c.PublishTopologyResult(ctx, host, current, newXML, pools)
+	var sue *lync.SimpleURLError
 	switch {
 	case errors.Is(err, lync.ErrTopologyChanged) && attempt < maxPublishAttempts:
 		w.emit(step, host, "the topology changed while it was being edited; reading it again", map[string]any{"attempt": attempt})
@@ -223,10 +224,17 @@ func (w *Workflow) publish(ctx context.Context, step, current, newXML string, po
 	case errors.Is(err, lync.ErrTopologyChanged):
 		return nil, false, &StepError{Step: step, Host: host, Summary: "Topology Changed Concurrently", Err: err,
 			Detail: fmt.Sprintf("%v. It changed under each of %d attempts: wait until other topology changes (Topology Builder, other applies) are finished", err, attempt)}
+	case errors.As(err, &sue):
+		return nil, false, commandFailed(step, host, "Simple URLs Not Restored After Publishing", err)
 	case err != nil:
 		return nil, false, commandFailed(step, host, "Topology Publish Failed", err)
 	}
-	return rels, false, nil
+	if len(res.RestoredSimpleURLs) > 0 {
+		w.emit(step, host, "warning: publishing the topology reset the simple URLs of "+strings.Join(res.RestoredSimpleURLs, ", ")+
+			"; they were restored as they were (check that Enable-CsComputer is not needed on your Front End servers)",
+			map[string]any{"warning": true, "restored_simple_urls": res.RestoredSimpleURLs})
+	}
+	return res.Relations, false, nil
 }
 
 // lockTopology takes the topology lock of the management host.
@@ -366,6 +374,11 @@ func (w *Workflow) ensureServices(ctx context.Context, servers []feServer) (ran,
 				errs[i] = err
 				w.emit(StepBackupService, fe.fqdn, "LYNCBACKUP failed: "+err.Error(), map[string]any{"pool": fe.pool, "error": err.Error()})
 				return
+			}
+			if st.RebootRequired {
+				w.emit(StepBackupService, fe.fqdn, "warning: Bootstrapper.exe installed the Backup Service on "+fe.fqdn+
+					" and asks for a restart (exit code 3010); restart the server in a maintenance window, and re-apply the cumulative update first",
+					map[string]any{"warning": true, "pool": fe.pool})
 			}
 			w.emit(StepBackupService, fe.fqdn, fmt.Sprintf("LYNCBACKUP is %s (installed now: %v, started now: %v)", st.Status, st.InstalledNow, st.StartedNow),
 				map[string]any{"pool": fe.pool, "status": st.Status, "installed_now": st.InstalledNow, "started_now": st.StartedNow, "bootstrapper_output": st.BootstrapperOutput})

@@ -63,7 +63,9 @@ func (r *poolPairResource) apply(ctx context.Context, plan *poolPairModel, timeo
 	if diags.HasError() {
 		return
 	}
-	wf, d := r.data.workflow(ctx)
+	// Warnings of the workflow (simple URLs restored after a publish, a
+	// server that asks for a restart) need the administrator's attention.
+	wf, d := r.data.workflowWarning(ctx, func(w string) { diags.AddWarning("Lync Farm Needs Attention", w+".") })
 	diags.Append(d...)
 	if diags.HasError() {
 		return
