@@ -120,6 +120,10 @@ func Start(ctx context.Context, opts Options) (*Farm, error) {
 	cfg := opts.WSMan
 	cfg.Executor = &executor{model: model, logger: logger}
 	cfg.Authenticate = f.authenticate
+	// Windows offers Negotiate (NTLM) next to Basic; domain accounts can
+	// only use the former.
+	cfg.NTLM = true
+	cfg.Password = f.password
 	cfg.KnownHost = model.KnownHost
 	cfg.Interceptor = f.intercept
 	if cfg.Logger == nil {
@@ -151,14 +155,15 @@ func Start(ctx context.Context, opts Options) (*Farm, error) {
 		f.caPEM = caPEM
 		winrmLn = tls.NewListener(f.winrm, tlsCfg)
 	}
-	f.serve(winrmLn, f.wsman)
-	f.serve(f.control, newControlHandler(f))
+	f.serve(winrmLn, f.wsman, f.wsman.ConnContext)
+	f.serve(f.control, newControlHandler(f), nil)
 	logger.Info("lab farm started", "winrm", f.WinRMURL(), "control", f.ControlURL(), "servers", len(model.Hosts()), "scale", opts.Scale)
 	return f, nil
 }
 
-func (f *Farm) serve(ln net.Listener, h http.Handler) {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(f.logger.Handler(), slog.LevelDebug)}
+func (f *Farm) serve(ln net.Listener, h http.Handler, connContext func(context.Context, net.Conn) context.Context) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext,
+		ErrorLog: slog.NewLogLogger(f.logger.Handler(), slog.LevelDebug)}
 	f.servers = append(f.servers, srv)
 	f.served.Add(1)
 	go func() {
@@ -182,6 +187,12 @@ func (f *Farm) authenticate(user, password string) bool {
 	okUser := subtle.ConstantTimeCompare([]byte(strings.ToLower(user)), []byte(strings.ToLower(f.opts.User))) == 1
 	okPass := subtle.ConstantTimeCompare([]byte(password), []byte(f.opts.Password)) == 1
 	return okUser && okPass
+}
+
+// password gives the NTLM verifier the password of the farm's account; the
+// user name is compared case-insensitively, whatever the domain.
+func (f *Farm) password(user, _ string) (string, bool) {
+	return f.opts.Password, strings.EqualFold(user, f.opts.User)
 }
 
 // intercept applies server-down and transient faults to WinRM requests.

@@ -764,3 +764,24 @@ resource "lync_pool_pair" "dr" {
 		t.Errorf("the refused import paired %s with %s", f.Pool, p)
 	}
 }
+
+// TestAccPoolPair_basicAuthentication: the default is NTLM (domain accounts);
+// Basic, for local accounts, works as well.
+func TestAccPoolPair_basicAuthentication(t *testing.T) {
+	f := testAccFarm(t)
+	f.RequireLab(t, "a farm that accepts the same account over Basic")
+	provider := regexp.MustCompile(`(host\s*=\s*"[^"]*")`).ReplaceAllString(f.ProviderConfig, "$1\n  auth = \"basic\"")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkUnpaired(t, f, f.Pool, f.BackupPool),
+		Steps: []resource.TestStep{{
+			Config: provider + fmt.Sprintf(`
+resource "lync_pool_pair" "dr" {
+  pool_fqdn        = %q
+  backup_pool_fqdn = %q
+}
+`, f.Pool, f.BackupPool),
+			Check: checkLabPaired(t, f, f.Pool, f.BackupPool),
+		}},
+	})
+}

@@ -24,6 +24,7 @@ const (
 	envCACertificate           = "LYNC_CA_CERTIFICATE"
 	envCACertificateFile       = "LYNC_CA_CERTIFICATE_FILE"
 	envInsecure                = "LYNC_INSECURE"
+	envAuth                    = "LYNC_AUTH"
 	envUsername                = "LYNC_USERNAME"
 	envPassword                = "LYNC_PASSWORD"
 	envConnectTimeout          = "LYNC_CONNECT_TIMEOUT"
@@ -36,12 +37,19 @@ const (
 	envHostAddresses           = "LYNC_HOST_ADDRESSES"
 )
 
+// WinRM authentication schemes of the auth argument.
+const (
+	authBasic = "basic"
+	authNTLM  = "ntlm"
+)
+
 // Defaults of the provider arguments.
 const (
 	defaultHTTPPort                = 5985
 	defaultHTTPSPort               = 5986
 	defaultConnectTimeout          = 30 * time.Second
 	defaultOperationTimeout        = 30 * time.Minute
+	defaultAuth                    = authNTLM
 	defaultModuleName              = "Lync"
 	defaultBootstrapperPath        = `C:\Program Files\Microsoft Lync Server 2013\Deployment\Bootstrapper.exe`
 	defaultMaxConcurrentOperations = 2
@@ -61,6 +69,7 @@ type settings struct {
 	HTTPS                   bool
 	CACertPEM               []byte
 	Insecure                bool
+	Auth                    string
 	Username                string
 	Password                string
 	ConnectTimeout          time.Duration
@@ -88,6 +97,7 @@ func (m providerModel) unknownAttributes() []string {
 	add("https", m.HTTPS)
 	add("ca_certificate", m.CACertificate)
 	add("insecure", m.Insecure)
+	add("auth", m.Auth)
 	add("username", m.Username)
 	add("password", m.Password)
 	add("connect_timeout", m.ConnectTimeout)
@@ -107,6 +117,7 @@ func (m providerModel) resolve(ctx context.Context, getenv func(string) string) 
 	var diags diag.Diagnostics
 	s := settings{
 		Host:             firstNonEmpty(m.Host.ValueString(), getenv(envHost)),
+		Auth:             strings.ToLower(firstNonEmpty(m.Auth.ValueString(), getenv(envAuth), defaultAuth)),
 		Username:         firstNonEmpty(m.Username.ValueString(), getenv(envUsername)),
 		Password:         firstNonEmpty(m.Password.ValueString(), getenv(envPassword)),
 		ModuleName:       firstNonEmpty(m.ModuleName.ValueString(), getenv(envModuleName), defaultModuleName),
@@ -149,6 +160,10 @@ func (m providerModel) resolve(ctx context.Context, getenv func(string) string) 
 	if s.Host == "" {
 		diags.AddAttributeError(path.Root("host"), "Missing Lync Management Host",
 			"Set host (or "+envHost+") to the FQDN of a server that runs the Lync management cmdlets, for example a Front End server.")
+	}
+	if s.Auth != authBasic && s.Auth != authNTLM {
+		diags.AddAttributeError(path.Root("auth"), "Invalid WinRM Authentication",
+			fmt.Sprintf("%s=%q is not a supported authentication: use ntlm (domain accounts) or basic (local accounts).", envAuth, s.Auth))
 	}
 	if s.Username == "" {
 		diags.AddAttributeError(path.Root("username"), "Missing WinRM Username",

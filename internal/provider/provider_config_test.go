@@ -19,7 +19,7 @@ func envOf(m map[string]string) func(string) string {
 func nullModel() providerModel {
 	return providerModel{
 		Host: types.StringNull(), Port: types.Int64Null(), HTTPS: types.BoolNull(), CACertificate: types.StringNull(),
-		Insecure: types.BoolNull(), Username: types.StringNull(), Password: types.StringNull(),
+		Insecure: types.BoolNull(), Auth: types.StringNull(), Username: types.StringNull(), Password: types.StringNull(),
 		ConnectTimeout: types.StringNull(), OperationTimeout: types.StringNull(), ModuleName: types.StringNull(),
 		BootstrapperPath: types.StringNull(), MaxConcurrentOperations: types.Int64Null(), ServerParallelism: types.Int64Null(),
 		StatusPollInterval: types.StringNull(), HostAddresses: types.MapNull(types.StringType),
@@ -35,7 +35,7 @@ func TestResolveDefaults(t *testing.T) {
 	if diags.HasError() {
 		t.Fatalf("unexpected diagnostics: %v", diags)
 	}
-	if s.Host != "fe01.contoso.com" || s.Port != 5985 || s.HTTPS || s.Insecure {
+	if s.Host != "fe01.contoso.com" || s.Port != 5985 || s.HTTPS || s.Insecure || s.Auth != "ntlm" {
 		t.Errorf("host/port/https: %+v", s)
 	}
 	if s.ModuleName != "Lync" || !strings.HasSuffix(s.BootstrapperPath, `\Microsoft Lync Server 2013\Deployment\Bootstrapper.exe`) {
@@ -55,7 +55,7 @@ func TestResolveFromEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{
-		envHost: "fe01.contoso.com", envHTTPS: "true", envUsername: "u", envPassword: "p",
+		envHost: "fe01.contoso.com", envHTTPS: "true", envUsername: "u", envPassword: "p", envAuth: "Basic",
 		envCACertificateFile: ca, envConnectTimeout: "5s", envOperationTimeout: "2h", envStatusPollInterval: "1m",
 		envModuleName: "SkypeForBusiness", envMaxConcurrentOperations: "8", envServerParallelism: "3",
 		envHostAddresses: "fe01.contoso.com=10.0.0.1, *=127.0.0.1:15986",
@@ -64,7 +64,7 @@ func TestResolveFromEnvironment(t *testing.T) {
 	if diags.HasError() {
 		t.Fatalf("unexpected diagnostics: %v", diags)
 	}
-	if !s.HTTPS || s.Port != 5986 {
+	if !s.HTTPS || s.Port != 5986 || s.Auth != "basic" {
 		t.Errorf("https should default the port to 5986: %+v", s)
 	}
 	if string(s.CACertPEM) != "-----BEGIN CERTIFICATE-----\n" || s.ModuleName != "SkypeForBusiness" {
@@ -102,7 +102,7 @@ func TestResolveArgumentsWinOverEnvironment(t *testing.T) {
 }
 
 func TestResolveReportsEveryProblem(t *testing.T) {
-	env := map[string]string{envHTTPS: "yes please", envPort: "99999", envConnectTimeout: "soon",
+	env := map[string]string{envAuth: "kerberos", envHTTPS: "yes please", envPort: "99999", envConnectTimeout: "soon",
 		envHostAddresses: "fe01.contoso.com", envInsecure: "true", envCACertificateFile: "/nonexistent/ca.pem"}
 	_, diags := nullModel().resolve(context.Background(), envOf(env))
 	var summaries []string
@@ -114,7 +114,7 @@ func TestResolveReportsEveryProblem(t *testing.T) {
 		"Missing Lync Management Host", "Missing WinRM Username", "Missing WinRM Password",
 		`LYNC_HTTPS="yes please" is not a boolean`, `LYNC_PORT="99999" is not a whole number from 1 to 65535`,
 		`LYNC_CONNECT_TIMEOUT = "soon" is not a positive duration`, `"fe01.contoso.com" is not of the form fqdn=address`,
-		"Unreadable CA Certificate File", "Insecure Requires HTTPS",
+		"Unreadable CA Certificate File", "Insecure Requires HTTPS", `LYNC_AUTH="kerberos" is not a supported authentication`,
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("missing diagnostic %q in:\n%s", want, all)

@@ -102,6 +102,7 @@ func (p *lyncProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		HTTPS:                s.HTTPS,
 		CACertPEM:            s.CACertPEM,
 		Insecure:             s.Insecure,
+		Auth:                 winrm.AuthMode(s.Auth),
 		Username:             s.Username,
 		Password:             s.Password,
 		ConnectTimeout:       s.ConnectTimeout,
@@ -127,7 +128,7 @@ func (p *lyncProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		},
 	}
 	tflog.Debug(ctx, "configured Lync provider", map[string]any{
-		"host": s.Host, "port": s.Port, "https": s.HTTPS, "module_name": s.ModuleName,
+		"host": s.Host, "port": s.Port, "https": s.HTTPS, "auth": s.Auth, "module_name": s.ModuleName,
 		"server_parallelism": s.ServerParallelism, "host_addresses": len(s.HostAddresses),
 	})
 	resp.ResourceData = data
@@ -177,10 +178,17 @@ func logProgress(ctx context.Context, e pairing.Event) {
 // HTTPS without certificate verification.
 func warnTransportSecurity(s settings, diags *diag.Diagnostics) {
 	if !s.HTTPS && !loopbackOnly(s.HostAddresses) {
-		diags.AddAttributeWarning(path.Root("https"), "Password Sent Over Unencrypted HTTP",
-			"https is false, so WinRM Basic authentication sends the password of "+s.Username+" readable by anyone on "+
-				"the network path to "+s.Host+" and the Front End servers (and the servers must allow unencrypted WinRM). "+
-				"Set https = true, with ca_certificate when the WinRM certificates come from a private CA.")
+		if s.Auth == authBasic {
+			diags.AddAttributeWarning(path.Root("https"), "Password Sent Over Unencrypted HTTP",
+				"https is false, so WinRM Basic authentication sends the password of "+s.Username+" readable by anyone on "+
+					"the network path to "+s.Host+" and the Front End servers (and the servers must allow unencrypted WinRM). "+
+					"Set https = true, with ca_certificate when the WinRM certificates come from a private CA.")
+		} else {
+			diags.AddAttributeWarning(path.Root("https"), "WinRM Traffic Not Encrypted",
+				"https is false: NTLM keeps the password off the wire, but the scripts and their results (the topology) "+
+					"travel unencrypted, and the servers must allow unencrypted WinRM (AllowUnencrypted). "+
+					"Set https = true, with ca_certificate when the WinRM certificates come from a private CA.")
+		}
 	}
 	if s.Insecure {
 		diags.AddAttributeWarning(path.Root("insecure"), "TLS Certificate Verification Disabled",

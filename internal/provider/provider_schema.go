@@ -20,6 +20,7 @@ type providerModel struct {
 	HTTPS                   types.Bool   `tfsdk:"https"`
 	CACertificate           types.String `tfsdk:"ca_certificate"`
 	Insecure                types.Bool   `tfsdk:"insecure"`
+	Auth                    types.String `tfsdk:"auth"`
 	Username                types.String `tfsdk:"username"`
 	Password                types.String `tfsdk:"password"`
 	ConnectTimeout          types.String `tfsdk:"connect_timeout"`
@@ -66,8 +67,16 @@ func (p *lyncProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"to `false`. " + envDoc(envInsecure),
 				Optional: true,
 			},
+			"auth": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("WinRM authentication: `ntlm` (Negotiate with NTLM, for domain accounts) or "+
+					"`basic` (local accounts only, as WinRM's Basic authentication allows). NTLM authenticates but does not "+
+					"encrypt: use it over HTTPS, or the servers must allow unencrypted WinRM. Against a server that offers "+
+					"only Basic, `ntlm` falls back to Basic. Defaults to `%s`. %s", defaultAuth, envDoc(envAuth)),
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(authBasic, authNTLM)},
+			},
 			"username": schema.StringAttribute{
-				MarkdownDescription: "Account for WinRM Basic authentication. It must be a member of RTCUniversalServerAdmins " +
+				MarkdownDescription: "Account for WinRM, as `DOMAIN\\user` or `user@domain.fqdn` with NTLM. It must be a member of RTCUniversalServerAdmins " +
 					"(and be allowed to publish the topology) and a local administrator of every Front End server. " + envDoc(envUsername),
 				Optional: true,
 			},

@@ -20,6 +20,15 @@ import (
 const (
 	hintAuth401 = `Check username/password; Basic authentication must be enabled on the WinRM service ` +
 		`(winrm set winrm/config/service/auth @{Basic="true"}), and over HTTP AllowUnencrypted must be true — prefer HTTPS`
+	hintAuth401NTLM = `Check username/password (a domain account is written DOMAIN\user or user@domain.fqdn); Negotiate authentication ` +
+		`must be enabled on the WinRM service (winrm set winrm/config/service/auth @{Negotiate="true"}, the default)`
+	// hintNTLMOverHTTP completes hintAuth401NTLM over plain HTTP, where a
+	// Windows server refuses NTLM messages that are not sealed after a
+	// successful handshake, with a 401 that looks like a wrong password.
+	hintNTLMOverHTTP = `; over HTTP, Windows also refuses NTLM-authenticated messages that are not encrypted, and this client does not encrypt them: ` +
+		`use HTTPS, or set AllowUnencrypted=true on the WinRM service (winrm set winrm/config/service @{AllowUnencrypted="true"}), which sends the scripts in clear text`
+	hintNTLMHandshake = "The server's NTLM challenge cannot be answered: this client speaks NTLMv2 authentication only, " +
+		"without key exchange or message encryption"
 	hintAccessDenied = "The account authenticated but may not open remote shells: " +
 		"make it a member of the local Administrators (or Remote Management Users) group of the server"
 	hintUnknownAuthority = "The server's certificate is not signed by a trusted CA: set ca_certificate to the PEM of the CA " +
@@ -47,6 +56,7 @@ func (c *Client) classify(h *hostConn, op Op, err error, status int, payloadSent
 	}
 	var (
 		se        *statusError
+		ntlmErr   *ntlmError
 		fault     *Fault
 		execErr   *winrm.ExecuteCommandError
 		unknownCA x509.UnknownAuthorityError
@@ -59,6 +69,8 @@ func (c *Client) classify(h *hostConn, op Op, err error, status int, payloadSent
 	case errors.As(err, &se):
 		e.StatusCode = se.Code
 		c.classifyStatus(e, se)
+	case errors.As(err, &ntlmErr):
+		e.Kind, e.Hint = ErrAuth, hintNTLMHandshake
 	case errors.As(err, &fault):
 		e.Kind = fault.kind()
 		e.Err = fault
@@ -132,10 +144,7 @@ func (c *Client) classify(h *hostConn, op Op, err error, status int, payloadSent
 func (c *Client) classifyStatus(e *Error, se *statusError) {
 	switch {
 	case se.Code == 401:
-		e.Kind, e.Hint = ErrAuth, hintAuth401
-		if ch := se.Challenge; ch != "" && !strings.Contains(strings.ToLower(ch), "basic") {
-			e.Hint += fmt.Sprintf(" (the server offers only %q)", ch)
-		}
+		e.Kind, e.Hint = ErrAuth, c.hint401(se.Challenge)
 		if !strings.Contains(strings.ToLower(se.Body), "unauthorized") {
 			return // keep a body that explains more than the status
 		}
@@ -151,6 +160,55 @@ func (c *Client) classifyStatus(e *Error, se *statusError) {
 	default:
 		e.Kind, e.Hint = ErrProtocol, hintNotWinRM
 	}
+}
+
+// hint401 explains a rejected authentication. challenge is the 401's
+// WWW-Authenticate, which names the schemes the server offers.
+func (c *Client) hint401(challenge string) string {
+	offers := strings.ToLower(challenge)
+	offersBasic := strings.Contains(offers, "basic")
+	offersNTLM := strings.Contains(offers, "negotiate") || strings.Contains(offers, "ntlm")
+	if c.cfg.Auth == AuthNTLM {
+		if challenge != "" && !offersNTLM {
+			// The Negotiator fell back to Basic.
+			return fmt.Sprintf("The server offers only %q, not Negotiate, so the client fell back to Basic authentication, "+
+				"which WinRM accepts for local accounts only: enable Negotiate authentication on the WinRM service "+
+				`(winrm set winrm/config/service/auth @{Negotiate="true"}), or use a local account`, challenge)
+		}
+		if c.cfg.HTTPS {
+			return hintAuth401NTLM
+		}
+		return hintAuth401NTLM + hintNTLMOverHTTP
+	}
+	hint := hintAuth401
+	if domainAccount(c.cfg.Username) {
+		hint = fmt.Sprintf(`WinRM's Basic authentication accepts local accounts only, and "%s" looks like a domain account: `+
+			`set auth = "ntlm" for a domain account. Otherwise: `, c.cfg.Username) + lowerFirst(hint)
+	}
+	switch {
+	case challenge == "" || offersBasic:
+	case offersNTLM:
+		hint += fmt.Sprintf(` (the server offers only %q: enable Basic, or set auth = "ntlm")`, challenge)
+	default:
+		hint += fmt.Sprintf(" (the server offers only %q)", challenge)
+	}
+	return hint
+}
+
+// domainAccount reports whether a user name names a domain account:
+// "DOMAIN\user" (not ".\user", a local account) or "user@domain".
+func domainAccount(user string) bool {
+	if i := strings.IndexByte(user, '\\'); i > 0 && user[:i] != "." {
+		return true
+	}
+	return strings.Contains(user, "@")
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // contextError reports an execution ended by a context: the caller's

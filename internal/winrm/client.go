@@ -75,7 +75,7 @@ func (c *Client) Run(ctx context.Context, host, script string) (*Result, error) 
 	}
 	h := c.host(normalizeHost(host))
 	c.logf(ctx, LevelDebug, "winrm: running script", map[string]any{
-		"host": h.fqdn, "address": h.addr, "script_bytes": len(script),
+		"host": h.fqdn, "address": h.addr, "auth": string(c.cfg.Auth), "script_bytes": len(script),
 	})
 	c.logf(ctx, LevelTrace, "winrm: script text", map[string]any{"host": h.fqdn, "script": script})
 

@@ -201,7 +201,11 @@ func TestRunWrongPassword(t *testing.T) {
 	cfg.Password = "wrong-password"
 	_, err := newClient(t, cfg).Run(context.Background(), "fe01.contoso.com", "x")
 	e := wantError(t, err, ErrAuth)
-	const want = `winrm: the WinRM service on fe01.contoso.com rejected the credentials (HTTP 401). Check username/password; ` +
+	// testUser is written DOMAIN\user: the hint says that Basic does not
+	// take domain accounts (the farm does, Windows does not).
+	const want = `winrm: the WinRM service on fe01.contoso.com rejected the credentials (HTTP 401). ` +
+		`WinRM's Basic authentication accepts local accounts only, and "CONTOSO\labadmin" looks like a domain account: ` +
+		`set auth = "ntlm" for a domain account. Otherwise: check username/password; ` +
 		`Basic authentication must be enabled on the WinRM service (winrm set winrm/config/service/auth @{Basic="true"}), ` +
 		`and over HTTP AllowUnencrypted must be true — prefer HTTPS`
 	if err.Error() != want || e.Attempts != 1 || e.StatusCode != 401 {

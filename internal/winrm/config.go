@@ -31,7 +31,8 @@ type Config struct {
 	Port int
 
 	// HTTPS selects the HTTPS listener. Basic authentication over HTTP sends
-	// the password in clear text and needs AllowUnencrypted on the server.
+	// the password in clear text and needs AllowUnencrypted on the server;
+	// so does NTLM, which this client does not encrypt (see AuthNTLM).
 	HTTPS bool
 
 	// CACertPEM holds one or more PEM certificates that are trusted to sign
@@ -42,8 +43,13 @@ type Config struct {
 	// HTTPS only; exclusive with CACertPEM.
 	Insecure bool
 
-	// Username and Password for Basic authentication. Local accounts are
-	// written "user" or ".\user", domain accounts "DOMAIN\user".
+	// Auth selects the authentication scheme: AuthBasic (the zero value
+	// selects it) or AuthNTLM. See [AuthMode].
+	Auth AuthMode
+
+	// Username and Password of the account. Local accounts are written
+	// "user" or ".\user" and need AuthBasic; domain accounts are written
+	// "DOMAIN\user" or "user@domain.fqdn" and need AuthNTLM.
 	Username string
 	Password string
 
@@ -81,6 +87,41 @@ type Config struct {
 	Log Logger
 }
 
+// AuthMode is an authentication scheme of [Config.Auth]. Its values are the
+// lower-case names a provider setting can pass through unchanged.
+type AuthMode string
+
+const (
+	// AuthBasic is HTTP Basic authentication, the default. WinRM accepts it
+	// for local accounts only (a domain account is refused with HTTP 401),
+	// and only when Basic is enabled on the service (winrm set
+	// winrm/config/service/auth @{Basic="true"}). Over HTTP the password
+	// travels in clear text and the service needs AllowUnencrypted=true.
+	AuthBasic AuthMode = "basic"
+
+	// AuthNTLM is NTLMv2 authentication through the HTTP "Negotiate" (or
+	// "NTLM") scheme, which WinRM enables by default and which accepts
+	// domain accounts. The account is written "DOMAIN\user" or
+	// "user@domain.fqdn". With "DOMAIN\user" the client authenticates the
+	// user in the domain the server names in its NTLM challenge (its own
+	// domain), whatever DOMAIN says; write an account of another, trusted
+	// domain as "user@domain.fqdn".
+	//
+	// The client authenticates with NTLM but does not encrypt (seal) the
+	// messages. Over HTTPS that is all Windows asks for. Over plain HTTP a
+	// Windows server refuses unencrypted messages (HTTP 401 after a
+	// successful handshake) unless its WinRM service has
+	// AllowUnencrypted=true (winrm set winrm/config/service
+	// @{AllowUnencrypted="true"}), which also puts the scripts on the wire
+	// in clear text: use HTTPS.
+	//
+	// Against a server that offers only Basic, the client falls back to
+	// Basic authentication with the same credentials (so a local account
+	// works, a domain account does not), at the cost of one extra round
+	// trip per request.
+	AuthNTLM AuthMode = "ntlm"
+)
+
 // RetryPolicy is an exponential backoff with full jitter.
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts, the first included: 1
@@ -112,6 +153,9 @@ type Logger func(ctx context.Context, level Level, msg string, fields map[string
 // maps and slices are copied so that later changes by the caller do not
 // affect a running client.
 func (c Config) withDefaults() Config {
+	if c.Auth == "" {
+		c.Auth = AuthBasic
+	}
 	if c.Port == 0 {
 		c.Port = DefaultHTTPPort
 		if c.HTTPS {
@@ -156,10 +200,15 @@ func (c Config) validate() error {
 	if c.Port < 1 || c.Port > 65535 {
 		bad("port %d is out of range 1-65535", c.Port)
 	}
+	if c.Auth != AuthBasic && c.Auth != AuthNTLM {
+		bad("authentication %q is not supported: use %q or %q", string(c.Auth), string(AuthBasic), string(AuthNTLM))
+	}
 	if strings.TrimSpace(c.Username) == "" {
 		bad("username is required")
 	} else if strings.Contains(c.Username, ":") {
-		// RFC 7617: the user-id of Basic authentication cannot contain a colon.
+		// RFC 7617: the user-id of Basic authentication cannot contain a
+		// colon. The NTLM client takes the credentials from the Basic
+		// header as well.
 		bad("username %q contains a colon, which Basic authentication cannot carry", c.Username)
 	}
 	if c.ConnectTimeout < 0 {

@@ -14,7 +14,7 @@ func TestNewDefaults(t *testing.T) {
 	got := c.cfg
 	if got.Port != 5985 || got.ConnectTimeout != DefaultConnectTimeout || got.OperationTimeout != DefaultOperationTimeout ||
 		got.MaxConcurrentPerHost != 4 || got.Retry.MaxAttempts != 3 || got.Retry.BaseBackoff != time.Second ||
-		got.Retry.MaxBackoff != DefaultRetryMaxBackoff {
+		got.Retry.MaxBackoff != DefaultRetryMaxBackoff || got.Auth != AuthBasic {
 		t.Errorf("defaults not applied: %+v", got)
 	}
 	c, err = New(Config{Username: "admin", HTTPS: true})
@@ -23,6 +23,13 @@ func TestNewDefaults(t *testing.T) {
 	}
 	if c.cfg.Port != 5986 {
 		t.Errorf("HTTPS default port = %d, want 5986", c.cfg.Port)
+	}
+	c, err = New(Config{Username: `CONTOSO\admin`, Auth: AuthNTLM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.cfg.Auth != AuthNTLM || AuthBasic != "basic" || AuthNTLM != "ntlm" {
+		t.Errorf("auth = %q", c.cfg.Auth)
 	}
 }
 
@@ -48,6 +55,12 @@ func TestNewValidation(t *testing.T) {
 		{"minimal", Config{Username: "u"}, nil},
 		{"https with CA", Config{Username: "u", HTTPS: true, CACertPEM: caPEM}, nil},
 		{"https insecure", Config{Username: "u", HTTPS: true, Insecure: true}, nil},
+		{"basic", Config{Username: "u", Auth: AuthBasic}, nil},
+		{"ntlm", Config{Username: `CONTOSO\u`, Auth: AuthNTLM}, nil},
+		{"ntlm over HTTPS", Config{Username: "u@contoso.com", Auth: "ntlm", HTTPS: true, Insecure: true}, nil},
+		{"unknown auth", Config{Username: "u", Auth: "kerberos"}, []string{`authentication "kerberos" is not supported: use "basic" or "ntlm"`}},
+		{"auth names are exact", Config{Username: "u", Auth: "NTLM"}, []string{`authentication "NTLM" is not supported`}},
+		{"colon in username under NTLM", Config{Username: `D\a:b`, Auth: AuthNTLM}, []string{"contains a colon"}},
 		{"no username", Config{}, []string{"username is required"}},
 		{"colon in username", Config{Username: "a:b"}, []string{"contains a colon"}},
 		{"port too high", Config{Username: "u", Port: 70000}, []string{"port 70000 is out of range"}},

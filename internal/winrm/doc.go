@@ -14,8 +14,9 @@
 //     empty Receive bodies, "invalid content type" instead of the real
 //     reason) and how to stay clear of them: this package brings its own
 //     HTTP transport to the library instead of the library's default one;
-//   - TLS, Basic authentication, per-host address mapping (NAT, SSH tunnels,
-//     test farms) and a per-host concurrency cap;
+//   - TLS, Basic or NTLM authentication (NTLM without message encryption,
+//     each handshake kept on one connection), per-host address mapping
+//     (NAT, SSH tunnels, test farms) and a per-host concurrency cap;
 //   - which failures may be retried safely (only those that happened before
 //     the script could have started) and how to explain every failure in an
 //     actionable way ([Error]);

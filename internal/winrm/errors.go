@@ -199,8 +199,9 @@ type statusError struct {
 	Code   int
 	Status string // e.g. "404 Not Found"
 	Body   string // trimmed, tag-stripped, shortened text of the body
-	// Challenge is the WWW-Authenticate header of a 401, which tells which
-	// authentication schemes the server accepts.
+	// Challenge is the WWW-Authenticate header of a 401 (several joined
+	// with ", "), which tells which authentication schemes the server
+	// accepts.
 	Challenge string
 }
 

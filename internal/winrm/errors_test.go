@@ -96,7 +96,7 @@ func TestClassify(t *testing.T) {
 		{
 			name: "401 from a Negotiate-only server", op: OpCreateShell, kind: ErrAuth,
 			err:  &statusError{Code: 401, Status: "401 Unauthorized", Challenge: "Negotiate"},
-			want: []string{`(the server offers only "Negotiate")`},
+			want: []string{`(the server offers only "Negotiate": enable Basic, or set auth = "ntlm")`},
 		},
 		{
 			name: "403", op: OpCreateShell, kind: ErrAuth,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -85,6 +86,13 @@ type farmOptions struct {
 	maxHold        time.Duration
 	maxCommandLine int
 	intercept      func(host string, op wsman.Op) wsman.Action
+	// ntlm, if set, fronts the farm with a test NTLM responder.
+	ntlm *ntlmResponder
+	// farmNTLM turns on the farm's own NTLM authentication, for the
+	// accounts CONTOSO\labadmin and labadmin@contoso.com with testPassword.
+	farmNTLM bool
+	// basicAuth, if set, replaces the farm's check of Basic credentials.
+	basicAuth func(user, password string) bool
 }
 
 // testFarm is a wsman.Server behind an httptest listener on 127.0.0.1.
@@ -97,19 +105,40 @@ type testFarm struct {
 
 func startFarm(t *testing.T, exec wsman.Executor, o farmOptions) *testFarm {
 	t.Helper()
-	srv, err := wsman.New(wsman.Config{
+	cfg := wsman.Config{
 		Executor:       exec,
 		Authenticate:   func(u, p string) bool { return u == testUser && p == testPassword },
 		KnownHost:      func(h string) bool { return slices.Contains(farmHosts, h) },
 		Interceptor:    o.intercept,
 		MaxHold:        o.maxHold,
 		MaxCommandLine: o.maxCommandLine,
-	})
+	}
+	if o.basicAuth != nil {
+		cfg.Authenticate = o.basicAuth
+	}
+	if o.farmNTLM {
+		cfg.NTLM = true
+		cfg.Password = func(user, domain string) (string, bool) {
+			ok := strings.EqualFold(user, "labadmin") && (strings.EqualFold(domain, "CONTOSO") || strings.EqualFold(domain, "contoso.com"))
+			return testPassword, ok
+		}
+	}
+	srv, err := wsman.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewUnstartedServer(srv)
+	var handler http.Handler = srv
+	if o.ntlm != nil {
+		o.ntlm.next, handler = srv, o.ntlm
+	}
+	ts := httptest.NewUnstartedServer(handler)
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // TLS failures are expected in some tests
+	switch {
+	case o.ntlm != nil:
+		ts.Config.ConnContext = o.ntlm.connContext
+	case o.farmNTLM:
+		ts.Config.ConnContext = srv.ConnContext
+	}
 	f := &testFarm{srv: srv, https: o.https}
 	if o.https {
 		tlsConfig, caPEM, err := wsman.NewTLSConfig(farmHosts...)

@@ -58,28 +58,39 @@ type hostConn struct {
 // environment variables (which would defeat the address map), and reduces
 // every non-SOAP error to "invalid content type", losing the body that says
 // what is wrong.
+//
+// With AuthNTLM the transport is an [ntlmTransport] built from the same
+// http.Transport settings.
 func (c *Client) newHostConn(fqdn string) *hostConn {
 	addr, mapped := c.addrs.resolve(fqdn, c.cfg.Port)
 	dialer := &net.Dialer{Timeout: c.cfg.ConnectTimeout, KeepAlive: 30 * time.Second}
-	tr := &http.Transport{
-		Proxy: nil,
-		// Dial the mapped address whatever the URL says: the URL keeps the
-		// FQDN for the Host header and for TLS verification.
-		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return dialer.DialContext(ctx, network, addr)
-		},
-		TLSClientConfig: &tls.Config{
-			ServerName:         fqdn,
-			RootCAs:            c.roots, // nil: system roots
-			InsecureSkipVerify: c.cfg.Insecure,
-			MinVersion:         tls.VersionTLS12,
-		},
-		TLSHandshakeTimeout:   c.cfg.ConnectTimeout,
-		ResponseHeaderTimeout: responseHeaderTimeout,
-		// Each execution uses up to two connections at once (Receive is held
-		// while stdin is sent).
-		MaxIdleConnsPerHost: 2 * c.cfg.MaxConcurrentPerHost,
-		IdleConnTimeout:     90 * time.Second,
+	newTransport := func() *http.Transport {
+		return &http.Transport{
+			Proxy: nil,
+			// Dial the mapped address whatever the URL says: the URL keeps
+			// the FQDN for the Host header and for TLS verification.
+			DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				return dialer.DialContext(ctx, network, addr)
+			},
+			TLSClientConfig: &tls.Config{
+				ServerName:         fqdn,
+				RootCAs:            c.roots, // nil: system roots
+				InsecureSkipVerify: c.cfg.Insecure,
+				MinVersion:         tls.VersionTLS12,
+			},
+			TLSHandshakeTimeout:   c.cfg.ConnectTimeout,
+			ResponseHeaderTimeout: responseHeaderTimeout,
+			// Each execution uses up to two connections at once (Receive is
+			// held while stdin is sent).
+			MaxIdleConnsPerHost: 2 * c.cfg.MaxConcurrentPerHost,
+			IdleConnTimeout:     90 * time.Second,
+		}
+	}
+	var rt http.RoundTripper
+	if c.cfg.Auth == AuthNTLM {
+		rt = &ntlmTransport{newTransport: newTransport}
+	} else {
+		rt = newTransport()
 	}
 	scheme := "http"
 	if c.cfg.HTTPS {
@@ -100,7 +111,7 @@ func (c *Client) newHostConn(fqdn string) *hostConn {
 			CACert:        c.cfg.CACertPEM,
 			Timeout:       responseHeaderTimeout,
 		},
-		http:  &http.Client{Transport: tr},
+		http:  &http.Client{Transport: rt},
 		slots: make(chan struct{}, c.cfg.MaxConcurrentPerHost),
 	}
 }
@@ -238,6 +249,8 @@ func (x *exchange) do(ctx context.Context, body string) (*http.Response, error) 
 		return nil, err
 	}
 	req.Header.Set("Content-Type", soapContentType)
+	// Also with AuthNTLM: the NTLM transport takes the credentials from
+	// the Basic header and replaces it.
 	req.SetBasicAuth(x.username, x.password)
 	return x.host.http.Do(req)
 }
@@ -347,7 +360,7 @@ func newStatusError(resp *http.Response, body []byte) *statusError {
 		Code:      resp.StatusCode,
 		Status:    resp.Status,
 		Body:      excerpt(body),
-		Challenge: resp.Header.Get("WWW-Authenticate"),
+		Challenge: strings.Join(resp.Header.Values("WWW-Authenticate"), ", "),
 	}
 }
 

@@ -34,10 +34,43 @@ type Config struct {
 	// Executor runs every command. Required.
 	Executor Executor
 
-	// Authenticate checks Basic credentials. Every request must carry Basic
-	// credentials, as WinRM with Basic auth enabled requires; nil accepts any
-	// user name and password.
+	// Authenticate checks Basic credentials; user is the account as the
+	// client wrote it (CONTOSO\labadmin, labadmin@contoso.com, labadmin).
+	// Every request must carry credentials, as WinRM with Basic auth enabled
+	// requires, unless NTLM authenticated its connection. Nil checks Basic
+	// credentials against Password when that is set, and otherwise accepts
+	// any user name and password.
 	Authenticate func(user, password string) bool
+
+	// NTLM offers NTLM authentication (NTLMv2; authentication only, no
+	// message encryption) next to Basic: a 401 then lists
+	// "WWW-Authenticate: Negotiate", "NTLM" and `Basic realm="WSMAN"`, and
+	// clients may answer with either. It requires Password, and the HTTP
+	// server's ConnContext must be [Server.ConnContext]. See the package
+	// documentation for the handshake and what clients do.
+	NTLM bool
+
+	// Password returns the password of an account, for NTLM: an NTLMv2
+	// response can only be checked with the account's password (its NT
+	// hash). user is the account name without domain; domain is the domain
+	// the client named (NetBIOS "CONTOSO", DNS "contoso.com" from a
+	// user@domain name, or "" for none) as it sent it, in any case. Compare
+	// user names case-insensitively (strings.EqualFold), as Windows does,
+	// and ignore or check the domain as the farm sees fit. ok is false for an
+	// unknown account. Note that masterzen's ClientNTLM (Azure/go-ntlmssp)
+	// replaces the domain of a DOMAIN\user name with the one the server
+	// announces (NTLMDomain).
+	//
+	// When Authenticate is nil, Basic credentials are checked against
+	// Password too (DOMAIN\user and user@domain split the same way), so one
+	// lookup serves both schemes.
+	Password func(user, domain string) (password string, ok bool)
+
+	// NTLMDomain is the NetBIOS domain name the NTLM CHALLENGE announces
+	// (its TargetName). Empty derives it from the request's host, like a
+	// domain member: fe01.contoso.com is in CONTOSO; hosts without a domain
+	// part (IP literals, single labels) announce WORKGROUP.
+	NTLMDomain string
 
 	// KnownHost reports whether host (lower-case, without port) is a server
 	// of the farm. Requests for other hosts are refused with HTTP 404 and a

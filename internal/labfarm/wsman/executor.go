@@ -22,7 +22,9 @@ type Command struct {
 	// Host is the lower-case host name of the HTTP Host header, without port:
 	// the emulated server the client addressed.
 	Host string
-	// User is the authenticated user name.
+	// User is the authenticated user name: as the client sent it for Basic
+	// (CONTOSO\labadmin, labadmin@contoso.com, labadmin); DOMAIN\user from
+	// an NTLM AUTHENTICATE, or user@domain when the client sent that form.
 	User string
 	// CommandLine is rsp:Command followed by every rsp:Arguments, joined by
 	// single spaces (pywinrm sends all arguments in one rsp:Arguments).

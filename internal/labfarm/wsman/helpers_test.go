@@ -44,16 +44,18 @@ type farm struct {
 }
 
 type farmOptions struct {
-	https bool
-	wrap  func(http.Handler) http.Handler // middleware around the Server
+	https         bool
+	wrap          func(http.Handler) http.Handler // middleware around the Server
+	noConnContext bool                            // serve without Server.ConnContext
 }
 
-// startFarm serves cfg; unset Authenticate, KnownHost and Logger get test
-// defaults (testUser/testPassword, farmHosts, a recorder that prints on
-// failure).
+// startFarm serves cfg; unset Authenticate (when Password is unset too),
+// KnownHost and Logger get test defaults (testUser/testPassword, farmHosts, a
+// recorder that prints on failure). The HTTP server uses Server.ConnContext
+// unless opts.noConnContext.
 func startFarm(t *testing.T, cfg Config, opts farmOptions) *farm {
 	t.Helper()
-	if cfg.Authenticate == nil {
+	if cfg.Authenticate == nil && cfg.Password == nil {
 		cfg.Authenticate = func(u, p string) bool { return u == testUser && p == testPassword }
 	}
 	if cfg.KnownHost == nil {
@@ -72,6 +74,9 @@ func startFarm(t *testing.T, cfg Config, opts farmOptions) *farm {
 		h = opts.wrap(srv)
 	}
 	ts := httptest.NewUnstartedServer(h)
+	if !opts.noConnContext {
+		ts.Config.ConnContext = srv.ConnContext
+	}
 	f := &farm{srv: srv, ts: ts, https: opts.https, logs: logs}
 	if opts.https {
 		tlsConfig, caPEM, err := NewTLSConfig(farmHosts...)
@@ -97,6 +102,10 @@ type clientConfig struct {
 	caPEM          []byte        // nil: the farm's CA
 	noCA           bool          // trust no CA at all
 	timeout        time.Duration // Endpoint.Timeout (response header timeout)
+	// transport is Parameters.TransportDecorator (nil: masterzen's default
+	// Basic transport, which dials through Parameters.Dial). Decorators
+	// such as &winrm.ClientNTLM{} dial the endpoint's host themselves.
+	transport func() winrm.Transporter
 }
 
 // client returns an unmodified masterzen client for host whose connections
@@ -119,6 +128,7 @@ func (f *farm) client(t *testing.T, host string, cc clientConfig) *winrm.Client 
 	params := winrm.NewParameters("PT60S", "en-US", 153600)
 	addr := f.addr
 	params.Dial = func(network, _ string) (net.Conn, error) { return net.Dial(network, addr) }
+	params.TransportDecorator = cc.transport
 	endpoint := winrm.NewEndpoint(host, f.port, f.https, false, ca, nil, nil, cc.timeout)
 	c, err := winrm.NewClientWithParameters(endpoint, cc.user, cc.password, params)
 	if err != nil {

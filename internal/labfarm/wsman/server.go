@@ -24,12 +24,17 @@ type Server struct {
 	closed bool
 	shells map[string]*shell // by upper-case ShellId
 	stats  map[string]*HostStats
+
+	challenges ntlmChallenges // NTLM CHALLENGEs awaiting their AUTHENTICATE
 }
 
 // New returns a Server for cfg.
 func New(cfg Config) (*Server, error) {
 	if cfg.Executor == nil {
 		return nil, errors.New("wsman: Config.Executor is required")
+	}
+	if cfg.NTLM && cfg.Password == nil {
+		return nil, errors.New("wsman: Config.NTLM requires Config.Password: NTLMv2 responses can only be checked against the account's password")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Server{
@@ -76,7 +81,8 @@ func (x *exchange) fail(f *fault) {
 }
 
 // ServeHTTP serves one WS-Management request: routing by Host, fault
-// injection, Basic authentication, then the WinRS operation.
+// injection, authentication (Basic, and NTLM when Config.NTLM is set), then
+// the WinRS operation.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/wsman" {
 		writeText(w, http.StatusNotFound, fmt.Sprintf("lab farm: no WS-Management endpoint at %q; clients POST to /wsman", r.URL.Path))
@@ -124,13 +130,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	user, password, ok := r.BasicAuth()
-	if !ok || (s.cfg.Authenticate != nil && !s.cfg.Authenticate(user, password)) {
-		log.Info("wsman: authentication failed", "user", user, "basic", ok)
-		w.Header().Set("WWW-Authenticate", `Basic realm="WSMAN"`)
-		writeText(w, http.StatusUnauthorized, "lab farm: 401 Unauthorized: Basic credentials missing or rejected")
+	id, ok := s.authenticate(w, r, host, log)
+	if !ok {
 		return
 	}
+	if s.refuseEncrypted(w, r, id, body, log) {
+		return
+	}
+	user := id.user
 
 	if parseErr != nil {
 		log.Info("wsman: unparseable request", "user", user, "err", parseErr)
@@ -138,7 +145,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	x := &exchange{w: w, r: r, req: req, host: host, user: user}
-	log.Debug("wsman: request", "user", user, "op", op, "action", req.Header.Action)
+	log.Debug("wsman: request", "user", user, "auth", id.scheme, "op", op, "action", req.Header.Action)
 	s.dispatch(x, op)
 }
 
