@@ -50,7 +50,7 @@ func (w *Workflow) Unpair(ctx context.Context, s Spec) error {
 		switch {
 		case partner != "" && !same(partner, b):
 			fields["warning"] = true
-			w.emit(StepUnpair, host, fmt.Sprintf("warning: %s is paired with %s, not %s; that pairing is left alone", a, partner, b), fields)
+			w.emit(StepUnpair, host, fmt.Sprintf("warning: %s is paired with %s, not %s; that pairing is left alone: only the pairing of this resource is removed", a, partner, b), fields)
 			return nil
 		case partner != "":
 			newXML, err := topology.RemovePairing(t.XML, a)

@@ -192,9 +192,7 @@ func (r *poolPairResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	wf, diags := r.data.workflowWarning(ctx, func(w string) {
-		resp.Diagnostics.AddWarning("Pool Pairing Left Alone", w+". Terraform only removes the pairing it manages.")
-	})
+	wf, diags := r.data.workflowWarning(ctx, func(w string) { resp.Diagnostics.AddWarning("Lync Farm Needs Attention", w+".") })
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
