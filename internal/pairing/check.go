@@ -10,11 +10,19 @@ import (
 	"github.com/lyncdr/terraform-provider-lync/internal/lync/topology"
 )
 
+// fqdnPattern accepts DNS names of at least two labels made of letters,
+// digits and inner hyphens, without the root's trailing dot. Lync pool and
+// server names are always FQDNs; a value outside this alphabet can only be a
+// typo (or an attack).
 var fqdnPattern = regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?))+$`)
+
+// ValidFQDN reports whether fqdn is a fully qualified domain name as the
+// workflow accepts it (no trailing dot).
+func ValidFQDN(fqdn string) bool { return len(fqdn) <= 253 && fqdnPattern.MatchString(fqdn) }
 
 // validateFqdn checks the syntax of a pool FQDN.
 func validateFqdn(what, fqdn string) error {
-	if len(fqdn) <= 253 && fqdnPattern.MatchString(fqdn) {
+	if ValidFQDN(fqdn) {
 		return nil
 	}
 	return &PreconditionError{Summary: "Invalid " + what + " FQDN", Pool: fqdn,

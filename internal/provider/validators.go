@@ -3,21 +3,19 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/lyncdr/terraform-provider-lync/internal/pairing"
 )
 
-// fqdnPattern accepts DNS names of at least two labels made of letters,
-// digits and inner hyphens. Lync pool and server names are always FQDNs; a
-// value outside this alphabet can only be a typo (or an attack), and is
-// refused at plan time before it reaches any server.
-var fqdnPattern = regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.(?i:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?))+\.?$`)
-
-// validFQDN reports whether s is a fully qualified domain name.
+// validFQDN reports whether s is a fully qualified domain name, as the
+// pairing workflow accepts it once normalized (a trailing dot is allowed). It
+// is checked at plan time, before the value reaches any server.
 func validFQDN(s string) bool {
-	return len(s) <= 253 && fqdnPattern.MatchString(s)
+	return s == strings.TrimSpace(s) && pairing.ValidFQDN(normalizeFQDN(s))
 }
 
 // fqdnValidator checks that a string is a fully qualified domain name.
