@@ -30,9 +30,7 @@ func (r *poolPairResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
-	r.apply(ctx, &plan, timeout, "pairing Front End pools", "Unable to Create Lync Pool Pair", (*pairing.Workflow).Pair,
+	r.apply(ctx, &plan, plan.Timeouts.Create, defaultCreateTimeout, "pairing Front End pools", "Unable to Create Lync Pool Pair", (*pairing.Workflow).Pair,
 		&resp.State, &resp.Diagnostics)
 }
 
@@ -42,35 +40,47 @@ func (r *poolPairResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
 	// Without keep_converged Terraform only manages what the topology holds:
 	// an update must not bootstrap or start services behind the user's back.
 	step, msg := (*pairing.Workflow).Converge, "converging pool pair"
 	if !plan.KeepConverged.ValueBool() {
 		step, msg = (*pairing.Workflow).Reconfigure, "changing the pool pair's topology settings"
 	}
-	r.apply(ctx, &plan, timeout, msg, "Unable to Update Lync Pool Pair", step, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, &plan, plan.Timeouts.Update, defaultUpdateTimeout, msg, "Unable to Update Lync Pool Pair", step,
+		&resp.State, &resp.Diagnostics)
+}
+
+// timeoutOf is a method of timeouts.Value: Create, Read, Update or Delete.
+type timeoutOf func(ctx context.Context, def time.Duration) (time.Duration, diag.Diagnostics)
+
+// begin prepares one Terraform operation: the workflow, whose warnings
+// (simple URLs restored after a publish, a server that asks for a restart, a
+// pairing left alone) become warning diagnostics, and the operation's
+// deadline. ok is false when diags already holds an error.
+func (r *poolPairResource) begin(ctx context.Context, timeout timeoutOf, def time.Duration, diags *diag.Diagnostics) (
+	wf *pairing.Workflow, opCtx context.Context, cancel context.CancelFunc, ok bool) {
+	wf, d := r.data.workflow(ctx, func(w string) { diags.AddWarning("Lync Farm Needs Attention", w+".") })
+	diags.Append(d...)
+	limit, d := timeout(ctx, def)
+	diags.Append(d...)
+	if diags.HasError() {
+		return nil, nil, nil, false
+	}
+	opCtx, cancel = context.WithTimeout(ctx, limit)
+	return wf, opCtx, cancel, true
 }
 
 // apply runs one mutating step of the workflow for the planned pair and
 // stores what the farm reports afterwards.
-func (r *poolPairResource) apply(ctx context.Context, plan *poolPairModel, timeout time.Duration, msg, summary string,
+func (r *poolPairResource) apply(ctx context.Context, plan *poolPairModel, timeout timeoutOf, def time.Duration, msg, summary string,
 	step func(*pairing.Workflow, context.Context, pairing.Spec) (*pairing.State, error),
 	state interface {
 		Set(context.Context, any) diag.Diagnostics
 	}, diags *diag.Diagnostics) {
-	if diags.HasError() {
+	wf, ctx, cancel, ok := r.begin(ctx, timeout, def, diags)
+	if !ok {
 		return
 	}
-	// Warnings of the workflow (simple URLs restored after a publish, a
-	// server that asks for a restart) need the administrator's attention.
-	wf, d := r.data.workflowWarning(ctx, func(w string) { diags.AddWarning("Lync Farm Needs Attention", w+".") })
-	diags.Append(d...)
-	if diags.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	spec := plan.spec()
@@ -133,17 +143,10 @@ func (r *poolPairResource) Read(ctx context.Context, req resource.ReadRequest, r
 				"), so the pairing was not read and the plan assumes it is unchanged. Apply the resources the provider configuration depends on, then plan again.")
 		return
 	}
-	wf, diags := r.data.workflow(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	wf, ctx, cancel, ok := r.begin(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	spec := state.spec()
@@ -192,17 +195,10 @@ func (r *poolPairResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	wf, diags := r.data.workflowWarning(ctx, func(w string) { resp.Diagnostics.AddWarning("Lync Farm Needs Attention", w+".") })
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	wf, ctx, cancel, ok := r.begin(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	spec := state.spec()

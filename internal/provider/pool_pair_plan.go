@@ -111,7 +111,7 @@ func (r *poolPairResource) checkAtPlan(ctx context.Context, plan poolPairModel, 
 		return
 	}
 	var warnings []string
-	wf, diags := r.data.workflowWarning(ctx, func(w string) { warnings = append(warnings, w) })
+	wf, diags := r.data.workflow(ctx, func(w string) { warnings = append(warnings, w) })
 	resp.Diagnostics.Append(diags...)
 	spec := plan.spec()
 	timeout, diags := plan.Timeouts.Read(ctx, defaultReadTimeout)

@@ -37,18 +37,13 @@ type providerData struct {
 }
 
 // workflow returns the pairing workflow for one Terraform operation, with its
-// progress logged through that operation's context. It returns an error
-// diagnostic when the provider could not be configured because some of its
-// arguments were not known yet. Topology edits stay serialized across
-// workflows: the lock lives in the lync layer.
-func (d *providerData) workflow(ctx context.Context) (*pairing.Workflow, diag.Diagnostics) {
-	return d.workflowWarning(ctx, nil)
-}
-
-// workflowWarning is workflow with the workflow's warnings (pairings that
-// Microsoft does not support, a pairing left alone) also passed to warn,
-// which turns them into warning diagnostics.
-func (d *providerData) workflowWarning(ctx context.Context, warn func(string)) (*pairing.Workflow, diag.Diagnostics) {
+// progress logged through that operation's context and its warnings
+// (pairings Microsoft does not support, a pairing left alone, simple URLs
+// restored) passed to warn. It returns an error diagnostic when the provider
+// could not be configured because some of its arguments were not known yet.
+// Topology edits stay serialized across workflows: the lock lives in the lync
+// layer.
+func (d *providerData) workflow(ctx context.Context, warn func(string)) (*pairing.Workflow, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if d == nil || d.lync == nil {
 		detail := "The provider has no connection settings. Configure the provider block (host, username, password) " +
@@ -63,7 +58,7 @@ func (d *providerData) workflowWarning(ctx context.Context, warn func(string)) (
 	o := d.options
 	o.Progress = func(e pairing.Event) {
 		logProgress(ctx, e)
-		if w, _ := e.Fields["warning"].(bool); w && warn != nil {
+		if w, _ := e.Fields["warning"].(bool); w {
 			warn(strings.TrimPrefix(e.Message, "warning: "))
 		}
 	}
